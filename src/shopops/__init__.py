@@ -1,0 +1,1 @@
+"""shopops: the back office of an online store's e-commerce department."""

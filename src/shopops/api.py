@@ -1,0 +1,15 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from ninja import NinjaAPI
+
+from shopops.catalog.api import router as catalog_router
+from shopops.core.api import router as core_router
+from shopops.core.api_auth import AUTH
+from shopops.org.api import router as org_router
+from shopops.orders.api import router as orders_router
+
+api = NinjaAPI(title="shopops", version="1", auth=AUTH, urls_namespace="api")
+api.add_router("/", core_router)
+api.add_router("/", org_router)
+api.add_router("/", catalog_router)
+api.add_router("/", orders_router)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from shopops.catalog import selectors, services
+from shopops.catalog.models import Listing
+from shopops.core.api_auth import require_perm
+
+router = Router(tags=["catalog"])
+
+
+class SkuOut(Schema):
+    outer_code: str
+    attributes: str
+    price: Decimal | None
+
+
+class ProductOut(Schema):
+    id: int
+    code: str
+    title: str
+    category: str
+    shelf_life_days: int | None
+    cost_price: Decimal
+    list_price: Decimal
+    status: str
+    skus: list[SkuOut]
+
+
+class ListingOut(Schema):
+    id: int
+    shop: str
+    product_code: str
+    title: str
+    state: str
+    state_note: str
+
+
+class ListingStateIn(Schema):
+    state: str
+    note: str = ""
+
+
+@router.get("/products", response=list[ProductOut])
+def products(request: HttpRequest, q: str = "", status: str = "", limit: int = 200) -> list[dict]:
+    require_perm(request, "catalog.view_product")
+    qs = selectors.product_list(search=q, status=status).prefetch_related("skus")
+    return [
+        {
+            "id": p.pk,
+            "code": p.code,
+            "title": p.title,
+            "category": p.category.name,
+            "shelf_life_days": p.shelf_life_days,
+            "cost_price": p.cost_price,
+            "list_price": p.list_price,
+            "status": p.status,
+            "skus": list(p.skus.all()),
+        }
+        for p in qs[: max(1, min(limit, 1000))]
+    ]
+
+
+def _listing_out(listing: Listing) -> dict:
+    return {
+        "id": listing.pk,
+        "shop": listing.shop.code,
+        "product_code": listing.product.code,
+        "title": listing.title,
+        "state": listing.state,
+        "state_note": listing.state_note,
+    }
+
+
+@router.get("/listings", response=list[ListingOut])
+def listings(request: HttpRequest, state: str = "", attention: bool = False) -> list[dict]:
+    require_perm(request, "catalog.view_listing")
+    qs = selectors.listings_needing_attention() if attention else selectors.listing_list(state=state)
+    return [_listing_out(listing) for listing in qs[:1000]]
+
+
+@router.post("/listings/{listing_id}/state", response=ListingOut)
+def listing_state(request: HttpRequest, listing_id: int, payload: ListingStateIn) -> dict:
+    require_perm(request, "catalog.change_listing")
+    listing = get_object_or_404(Listing.objects.select_related("shop", "product"), pk=listing_id)
+    try:
+        services.listing_set_state(
+            actor=request.user, listing=listing, state=payload.state, note=payload.note
+        )
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return _listing_out(listing)

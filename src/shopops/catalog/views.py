@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shopops.catalog import selectors, services
+from shopops.catalog.models import Category, Listing, Product
+from shopops.org.models import Shop
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@permission_required("catalog.view_product", raise_exception=True)
+def product_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.product_list(
+        search=request.GET.get("q", "").strip(),
+        category_id=_int(request.GET.get("category")),
+        status=request.GET.get("status", ""),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/products.html",
+        {
+            "page": page,
+            "categories": Category.objects.all(),
+            "statuses": Product.Status.choices,
+            "filters": request.GET,
+        },
+    )
+
+
+@login_required
+@permission_required("catalog.view_listing", raise_exception=True)
+def listing_list(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("attention"):
+        qs = selectors.listings_needing_attention()
+    else:
+        qs = selectors.listing_list(
+            shop_id=_int(request.GET.get("shop")), state=request.GET.get("state", "")
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/listings.html",
+        {
+            "page": page,
+            "shops": Shop.objects.all(),
+            "states": Listing.State.choices,
+            "filters": request.GET,
+        },
+    )
+
+
+@login_required
+@permission_required("catalog.change_listing", raise_exception=True)
+@require_POST
+def listing_state(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(Listing, pk=pk)
+    try:
+        services.listing_set_state(
+            actor=request.user,
+            listing=listing,
+            state=request.POST.get("state", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已更新：%s") % listing.title)
+    return redirect(request.POST.get("next") or "catalog:listings")

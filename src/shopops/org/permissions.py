@@ -1,0 +1,104 @@
+"""Each role is a Django group with the permissions its duties need.
+
+Views and API endpoints check permissions (never role names), so a role's reach is
+changed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from shopops.core.roles import Role
+
+VIEW_ALL = [
+    "org.view_shop",
+    "org.view_department",
+    "org.view_staff",
+    "catalog.view_category",
+    "catalog.view_product",
+    "catalog.view_sku",
+    "catalog.view_listing",
+    "catalog.view_supplier",
+    "customers.view_customer",
+    "orders.view_order",
+    "core.view_auditentry",
+    "core.view_dutyrun",
+]
+CATALOG_EDIT = [
+    "catalog.add_category",
+    "catalog.change_category",
+    "catalog.add_product",
+    "catalog.change_product",
+    "catalog.add_sku",
+    "catalog.change_sku",
+    "catalog.add_listing",
+    "catalog.change_listing",
+    "catalog.add_supplier",
+    "catalog.change_supplier",
+]
+CATALOG_VIEW = ["catalog.view_category", "catalog.view_product", "catalog.view_sku"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.GENERAL_MANAGER: [*VIEW_ALL, "org.add_shop", "org.change_shop"],
+    Role.OPS_MANAGER: [
+        *VIEW_ALL,
+        *CATALOG_EDIT,
+        "org.add_shop",
+        "org.change_shop",
+        "org.add_staff",
+        "org.change_staff",
+        "orders.change_order",
+        "customers.change_customer",
+    ],
+    Role.MARKETING: [
+        *CATALOG_VIEW,
+        "catalog.view_listing",
+        "orders.view_order",
+        "customers.view_customer",
+        "org.view_shop",
+    ],
+    Role.LOGISTICS: [
+        *CATALOG_EDIT,
+        *CATALOG_VIEW,
+        "catalog.view_listing",
+        "catalog.view_supplier",
+        "orders.view_order",
+        "orders.change_order",
+        "org.view_shop",
+    ],
+    Role.SHIPPING: [*CATALOG_VIEW, "orders.view_order"],
+    Role.DESIGN_LEAD: [*CATALOG_VIEW, "catalog.view_listing", "org.view_staff"],
+    Role.DESIGNER: [*CATALOG_VIEW],
+    Role.CUSTOMER_SERVICE: [
+        *CATALOG_VIEW,
+        "orders.view_order",
+        "orders.change_order",
+        "customers.view_customer",
+        "customers.change_customer",
+    ],
+    Role.FINANCE: [*CATALOG_VIEW, "orders.view_order", "org.view_shop", "org.view_staff"],
+    Role.PLANNING: [*CATALOG_VIEW],
+}
+
+
+def role_groups_sync() -> None:
+    """Create one group per role and give it exactly its permissions."""
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name: dict[str, Permission] = {}
+    for perm in Permission.objects.select_related("content_type"):
+        name = f"{perm.content_type.app_label}.{perm.codename}"
+        if name in wanted:
+            by_name[name] = perm
+    with transaction.atomic():
+        for role in Role:
+            group, _ = Group.objects.get_or_create(name=role.value)
+            group.permissions.set(
+                [by_name[p] for p in ROLE_PERMISSIONS.get(role, []) if p in by_name]
+            )
+
+
+def sync_role_groups_after_migrate(**kwargs: Any) -> None:
+    role_groups_sync()

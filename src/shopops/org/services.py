@@ -1,0 +1,176 @@
+"""Writes of `org`: shops, staff and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shopops.core.audit import audit_record, diff, snapshot
+from shopops.core.models import AuditEntry
+from shopops.core.roles import Role, Shift
+from shopops.org.models import ApiToken, Department, Shop, Staff
+
+SHOP_FIELDS = ["code", "name", "platform", "marketplace_shop_id", "time_zone", "active"]
+
+
+def shop_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    platform: str,
+    marketplace_shop_id: str = "",
+    time_zone: str = "Asia/Shanghai",
+) -> Shop:
+    """Create a storefront. Raise ValidationError on a bad or taken code."""
+    shop = Shop(
+        code=code.strip(),
+        name=name.strip(),
+        platform=platform,
+        marketplace_shop_id=marketplace_shop_id.strip(),
+        time_zone=time_zone,
+    )
+    shop.full_clean()
+    with transaction.atomic():
+        shop.save()
+        audit_record(
+            actor=actor,
+            verb="shop.create",
+            obj=shop,
+            action=AuditEntry.Action.CREATE,
+            changes=snapshot(shop, SHOP_FIELDS),
+        )
+    return shop
+
+
+def shop_update(*, actor: Any, shop: Shop, **fields: Any) -> Shop:
+    unknown = set(fields) - set(SHOP_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知字段：%s") % ", ".join(sorted(unknown)))
+    before = snapshot(shop, SHOP_FIELDS)
+    for key, value in fields.items():
+        setattr(shop, key, value)
+    shop.full_clean()
+    with transaction.atomic():
+        shop.save()
+        audit_record(
+            actor=actor, verb="shop.update", obj=shop, changes=diff(before, fields)
+        )
+    return shop
+
+
+def department_ensure(*, actor: Any, code: str, name: str, parent: Department | None = None) -> Department:
+    with transaction.atomic():
+        dept, created = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "parent": parent}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                verb="department.create",
+                obj=dept,
+                action=AuditEntry.Action.CREATE,
+                changes={"code": code, "name": name},
+            )
+    return dept
+
+
+def staff_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    name: str,
+    role: str,
+    department: Department,
+    manager: Staff | None = None,
+    shift: str = Shift.NONE,
+    phone: str = "",
+    email: str = "",
+    hire_date: dt.date | None = None,
+) -> Staff:
+    """Create a login and its staff record, in the role's group."""
+    if role not in Role.values:
+        raise ValidationError(_("未知角色：%s") % role)
+    user_model = get_user_model()
+    with transaction.atomic():
+        if user_model.objects.filter(username=username).exists():
+            raise ValidationError(_("用户名已存在：%s") % username)
+        user = user_model.objects.create_user(
+            username=username, password=password, email=email, first_name=name
+        )
+        user.groups.add(Group.objects.get(name=role))
+        staff = Staff.objects.create(
+            user=user,
+            name=name,
+            role=role,
+            shift=shift,
+            department=department,
+            manager=manager,
+            phone=phone,
+            hire_date=hire_date,
+        )
+        audit_record(
+            actor=actor,
+            verb="staff.create",
+            obj=staff,
+            action=AuditEntry.Action.CREATE,
+            changes={"username": username, "role": role, "department": department.code},
+        )
+    return staff
+
+
+def staff_set_role(*, actor: Any, staff: Staff, role: str, shift: str = "") -> Staff:
+    """Move a person to another role: their group follows."""
+    if role not in Role.values:
+        raise ValidationError(_("未知角色：%s") % role)
+    with transaction.atomic():
+        before = snapshot(staff, ["role", "shift"])
+        staff.user.groups.remove(*Group.objects.filter(name__in=Role.values))
+        staff.user.groups.add(Group.objects.get(name=role))
+        staff.role, staff.shift = role, shift
+        staff.save(update_fields=["role", "shift"])
+        audit_record(
+            actor=actor,
+            verb="staff.set_role",
+            obj=staff,
+            changes=diff(before, {"role": role, "shift": shift}),
+        )
+    return staff
+
+
+def staff_deactivate(*, actor: Any, staff: Staff) -> Staff:
+    with transaction.atomic():
+        staff.active = False
+        staff.save(update_fields=["active"])
+        staff.user.is_active = False
+        staff.user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor, verb="staff.deactivate", obj=staff, changes={"active": [True, False]}
+        )
+    return staff
+
+
+def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
+    """Create a token for `user`; return it and the secret, which is shown only once."""
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, key_hash=hashlib.sha256(secret.encode()).hexdigest()
+        )
+        audit_record(
+            actor=actor,
+            verb="api_token.create",
+            obj=token,
+            action=AuditEntry.Action.CREATE,
+            changes={"user": user.username, "name": name},
+        )
+    return token, secret

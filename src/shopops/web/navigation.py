@@ -1,0 +1,41 @@
+"""Per-role navigation: an item shows when the user has its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str = ""  # empty: every signed-in user
+
+
+NAV_ITEMS = [
+    NavItem(_("今日"), "today"),
+    NavItem(_("职责总览"), "duty_overview", "core.view_dutyrun"),
+    NavItem(_("经营概况"), "dashboard", "orders.view_order"),
+    NavItem(_("商品"), "catalog:products", "catalog.view_product"),
+    NavItem(_("店铺宝贝"), "catalog:listings", "catalog.view_listing"),
+    NavItem(_("店铺"), "org:shops", "org.view_shop"),
+    NavItem(_("员工"), "org:staff", "org.view_staff"),
+    NavItem(_("职责表"), "duties"),
+    NavItem(_("审计"), "audit", "core.view_auditentry"),
+]
+
+
+def nav_for(user: Any, path: str) -> list[dict[str, Any]]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        url = reverse(item.url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
