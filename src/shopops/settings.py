@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shopops.customers",
     "shopops.orders",
     "shopops.web",
+    "shopops.demo",
 ]
 
 MIDDLEWARE = [
