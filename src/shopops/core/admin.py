@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from shopops.core.models import AuditEntry, DutyJobRun, DutyRun, Notification, NotificationChannel
+from shopops.core.models import (
+    AuditEntry,
+    DutyJobRun,
+    DutyRun,
+    Notification,
+    NotificationChannel,
+)
 
 
 @admin.register(AuditEntry)
@@ -10,13 +16,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["verb", "object_repr"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
 
 from shopops.core import clock
@@ -39,12 +38,11 @@ def occurrences(duty: Duty, day: dt.date, time_zone: str | None = None) -> list[
             start, end = clock.day_bounds(day, time_zone)
             return [Occurrence(day.isoformat(), start, end - dt.timedelta(microseconds=1))]
         case ScheduleKind.WINDOW:
-            assert s.until is not None
             return [
                 Occurrence(
                     day.isoformat(),
                     clock.at(day, s.times[0], time_zone),
-                    clock.at(day, s.until, time_zone),
+                    clock.at(day, s.end, time_zone),
                 )
             ]
         case ScheduleKind.DAILY:
@@ -56,16 +54,14 @@ def occurrences(duty: Duty, day: dt.date, time_zone: str | None = None) -> list[
                 result.append(Occurrence(key, due - DUE_LEAD, due))
             return result
         case ScheduleKind.WEEKLY:
-            assert s.weekday is not None
             week = clock.iso_week(day)
-            due_day = dt.date.fromisocalendar(week.year, week.week, s.weekday)
+            due_day = dt.date.fromisocalendar(week.year, week.week, s.iso_weekday)
             if day < due_day:
                 return []
             due = clock.at(due_day, s.times[0], time_zone)
             return [Occurrence(str(week), due - DUE_LEAD, due)]
         case ScheduleKind.MONTHLY:
-            assert s.day is not None
-            due_day = day.replace(day=_monthly_day(s.day, day))
+            due_day = day.replace(day=_monthly_day(s.day_of_month, day))
             if day < due_day:
                 return []
             due = clock.at(due_day, s.times[0], time_zone)

@@ -54,6 +54,30 @@ class Schedule:
     day: int | None = None
     working_days_only: bool = False
 
+    def __post_init__(self) -> None:
+        needs = {
+            ScheduleKind.DAILY: bool(self.times),
+            ScheduleKind.WINDOW: bool(self.times) and self.until is not None,
+            ScheduleKind.WEEKLY: bool(self.times) and self.weekday in range(1, 8),
+            ScheduleKind.MONTHLY: bool(self.times) and self.day in range(1, 32),
+            ScheduleKind.CONTINUOUS: True,
+        }
+        if not needs[self.kind]:
+            raise ValueError(f"incomplete {self.kind} schedule: {self!r}")
+
+    @property
+    def end(self) -> dt.time:
+        """Return the end of a window schedule."""
+        return self.until or dt.time.max
+
+    @property
+    def iso_weekday(self) -> int:
+        return self.weekday or 1
+
+    @property
+    def day_of_month(self) -> int:
+        return self.day or 1
+
     @classmethod
     def daily(cls, *times: str, working_days_only: bool = False) -> Schedule:
         return cls(
@@ -88,11 +112,9 @@ class Schedule:
             case ScheduleKind.DAILY:
                 text = f"daily {times}"
             case ScheduleKind.WINDOW:
-                assert self.until is not None
-                text = f"daily {times}-{self.until:%H:%M}"
+                text = f"daily {times}-{self.end:%H:%M}"
             case ScheduleKind.WEEKLY:
-                assert self.weekday is not None
-                text = f"weekly {WEEKDAYS_EN[self.weekday - 1]} {times}"
+                text = f"weekly {WEEKDAYS_EN[self.iso_weekday - 1]} {times}"
             case ScheduleKind.MONTHLY:
                 text = f"monthly day {self.day} {times}"
             case _:

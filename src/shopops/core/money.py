@@ -14,7 +14,7 @@ def to_money(value: object) -> Decimal:
     """
     if isinstance(value, Decimal):
         return value.quantize(CENT, rounding=ROUND_HALF_UP)
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("money must not be a float or bool")
     if isinstance(value, int):
         return Decimal(value).quantize(CENT)

@@ -95,7 +95,7 @@ def duty_overview(request: HttpRequest) -> HttpResponse:
     items = core_selectors.agenda_overview(day)
     by_role: dict[str, list[object]] = {}
     for item in items:
-        by_role.setdefault(Role(item.duty.role).label, []).append(item)
+        by_role.setdefault(item.duty.role_label, []).append(item)
     return render(
         request,
         "web/duty_overview.html",
@@ -141,14 +141,14 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("core.view_auditentry", raise_exception=True)
 def audit(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "actor_id": _parse_int(request.GET.get("actor")),
-        "model": request.GET.get("model", ""),
-        "verb": request.GET.get("verb", ""),
-        "date_from": _parse_date(request.GET.get("from")),
-        "date_to": _parse_date(request.GET.get("to")),
-    }
-    page = Paginator(core_selectors.audit_list(**filters), 50).get_page(request.GET.get("page"))
+    entries = core_selectors.audit_list(
+        actor_id=_parse_int(request.GET.get("actor")),
+        model=request.GET.get("model", ""),
+        verb=request.GET.get("verb", ""),
+        date_from=_parse_date(request.GET.get("from")),
+        date_to=_parse_date(request.GET.get("to")),
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actors = (
         AuditEntry.objects.exclude(actor=None)
         .values_list("actor_id", "actor__username")

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         duties = [d for d in registry if role is None or d.role == role]
         if role is not None and not duties:
             raise CommandError(f"no duties for role {role}")
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": d.id,
                 "role": d.role,

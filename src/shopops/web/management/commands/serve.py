@@ -1,5 +1,6 @@
 """`shopops serve`: the web server with the job scheduler (Huey) running beside it."""
 
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, host: str, port: str, no_jobs: bool, **options: Any) -> None:
+        # Stop the scheduler with the server, whether by Ctrl-C or by SIGTERM.
+        signal.signal(signal.SIGTERM, _raise_exit)
         consumer = None
         if not no_jobs:
             consumer = subprocess.Popen(  # noqa: S603 - our own interpreter and command
@@ -31,3 +34,7 @@ class Command(BaseCommand):
             if consumer is not None:
                 consumer.terminate()
                 consumer.wait(timeout=10)
+
+
+def _raise_exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
