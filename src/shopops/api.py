@@ -5,8 +5,8 @@ from ninja import NinjaAPI
 from shopops.catalog.api import router as catalog_router
 from shopops.core.api import router as core_router
 from shopops.core.api_auth import AUTH
-from shopops.org.api import router as org_router
 from shopops.orders.api import router as orders_router
+from shopops.org.api import router as org_router
 
 api = NinjaAPI(title="shopops", version="1", auth=AUTH, urls_namespace="api")
 api.add_router("/", core_router)
