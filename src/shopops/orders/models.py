@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,12 @@ class Order(models.Model):
         SHIPPED = "shipped", _("卖家已发货，等待买家确认")
         COMPLETED = "completed", _("交易成功")
         CLOSED = "closed", _("交易关闭")
+
+    class RefundState(models.TextChoices):
+        NONE = "", _("无退款")
+        REQUESTED = "requested", _("退款申请中")
+        PARTIAL = "partial", _("部分退款")
+        REFUNDED = "refunded", _("退款成功")
 
     class Flag(models.IntegerChoices):
         GREY = 0, _("灰旗")
@@ -52,6 +59,12 @@ class Order(models.Model):
     refunded_amount = MoneyField(_("退款金额"), null=True, blank=True)
     service_fee = MoneyField(_("服务费"), null=True, blank=True)
     status = models.CharField(_("订单状态"), max_length=24, choices=Status.choices, blank=True)
+    refund_state = models.CharField(
+        _("退款状态"), max_length=16, choices=RefundState.choices, blank=True
+    )
+    close_reason = models.CharField(_("订单关闭原因"), max_length=200, blank=True)
+    courier = models.CharField(_("物流公司"), max_length=50, blank=True)
+    tracking_no = models.CharField(_("物流单号"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("订单创建时间"), db_index=True)
     paid_at = models.DateTimeField(_("订单付款时间"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("发货时间"), null=True, blank=True)
@@ -62,6 +75,7 @@ class Order(models.Model):
         _("旗帜"), choices=Flag.choices, null=True, blank=True
     )
     item_count = models.PositiveIntegerField(_("宝贝总数量"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("订单")
@@ -102,3 +116,307 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.title} × {self.quantity}"
+
+
+class OrderStatusChange(models.Model):
+    """The order's history: every change of status or amounts, and where it came from."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("导入")
+        SERVICE = "service", _("操作")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="history"
+    )
+    at = models.DateTimeField(_("时间"))
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    status_from = models.CharField(_("原状态"), max_length=24, blank=True)
+    status_to = models.CharField(_("新状态"), max_length=24, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("订单历史")
+        verbose_name_plural = _("订单历史")
+        ordering = ["order", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.status_from}→{self.status_to}"
+
+
+class HoldReason(models.TextChoices):
+    QUALITY = "quality", _("质量问题")
+    OUT_OF_STOCK = "out_of_stock", _("缺货")
+    CANNOT_BUY = "cannot_buy", _("无法订购")
+    COURIER_DELAY = "courier_delay", _("快递延误")
+    OTHER = "other", _("其他")
+
+
+class HoldReasonSetting(models.Model):
+    """Per reason: the seller flag it sets and what evening customer service tells buyers."""
+
+    reason = models.CharField(
+        _("原因"), max_length=16, choices=HoldReason.choices, unique=True
+    )
+    flag = models.PositiveSmallIntegerField(_("旗帜"), choices=Order.Flag.choices)
+    message_template = models.TextField(
+        _("话术模板"),
+        help_text=_("可用占位符：{receiver} 收货人，{order_no} 订单编号，{note} 备注"),
+    )
+
+    class Meta:
+        verbose_name = _("扣留原因设置")
+        verbose_name_plural = _("扣留原因设置")
+        ordering = ["reason"]
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
+
+
+class Hold(models.Model):
+    """An order that cannot ship today: a hand-off to evening customer service.
+
+    While a hold is active (not released) the order cannot be packed or shipped.
+    """
+
+    class Outcome(models.TextChoices):
+        INFORMED = "informed", _("已告知")
+        AGREED_TO_WAIT = "agreed_to_wait", _("同意等待")
+        REFUND = "refund", _("退款")
+        EXCHANGE = "exchange", _("换货")
+        UNREACHABLE = "unreachable", _("联系不上")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="holds"
+    )
+    reason = models.CharField(_("原因"), max_length=16, choices=HoldReason.choices)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    flag = models.PositiveSmallIntegerField(_("旗帜"), choices=Order.Flag.choices)
+    created_at = models.DateTimeField(_("扣留时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("扣留人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_holds",
+        help_text=_("留空表示晚班客服任何人"),
+    )
+    outcome = models.CharField(
+        _("处理结果"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    outcome_note = models.CharField(_("处理说明"), max_length=300, blank=True)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("扣留")
+        verbose_name_plural = _("扣留")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "reason"],
+                condition=Q(released_at__isnull=True),
+                name="hold_one_active_per_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(handled_at__isnull=False),
+                name="hold_outcome_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["released_at", "handled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_reason_display()}"
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+
+class AfterSale(models.Model):
+    """A refund or exchange that customer service raises and logistics confirms."""
+
+    class Kind(models.TextChoices):
+        REFUND_ONLY = "refund_only", _("仅退款")
+        RETURN_REFUND = "return_refund", _("退货退款")
+        EXCHANGE = "exchange", _("换货")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("已驳回")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="after_sales"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    amount = MoneyField(_("退款金额"), default=0)
+    reason = models.CharField(_("原因"), max_length=300)
+    exchange_sku = models.ForeignKey(
+        Sku,
+        verbose_name=_("换成"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exchange_quantity = models.PositiveIntegerField(_("换货数量"), default=0)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.REQUESTED
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("发起时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_note = models.CharField(_("确认说明"), max_length=300, blank=True)
+    hold = models.ForeignKey(
+        Hold,
+        verbose_name=_("来自扣留"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="after_sales",
+    )
+
+    class Meta:
+        verbose_name = _("售后")
+        verbose_name_plural = _("售后")
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="after_sale_amount_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(kind="exchange") | Q(exchange_sku__isnull=False, exchange_quantity__gt=0),
+                name="after_sale_exchange_has_sku",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="exchange") | Q(amount__gt=0),
+                name="after_sale_refund_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_kind_display()}"
+
+
+class Complaint(models.Model):
+    """A complaint or a marketplace dispute, with its state and outcome (OPS-2.5)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉")
+        DISPUTE = "dispute", _("纠纷")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待处理")
+        IN_PROGRESS = "in_progress", _("处理中")
+        RESOLVED = "resolved", _("已解决")
+        CLOSED = "closed", _("已关闭")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="complaints"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    description = models.TextField(_("内容"))
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.OPEN)
+    outcome = models.TextField(_("结果"), blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("登记时间"))
+    resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉纠纷")
+        verbose_name_plural = _("投诉纠纷")
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_kind_display()}"
+
+
+class ImportBatch(models.Model):
+    """One upload of the seller center's reports, imported by a job with progress."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入")
+
+    shop = models.ForeignKey(Shop, verbose_name=_("店铺"), on_delete=models.CASCADE)
+    orders_file = models.FileField(_("订单报表"), upload_to="imports/%Y/%m/")
+    items_file = models.FileField(_("宝贝报表"), upload_to="imports/%Y/%m/", blank=True)
+    orders_filename = models.CharField(max_length=200)
+    items_filename = models.CharField(max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(_("报告"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("订单导入")
+        verbose_name_plural = _("订单导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.orders_filename
+
+    @property
+    def percent(self) -> int:
+        if self.state in (self.State.DONE, self.State.FAILED):
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
