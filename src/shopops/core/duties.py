@@ -167,6 +167,7 @@ class Duty:
     is_group: bool = False  # a heading such as LOG-2: listed, never on a Today page
     worklist: WorklistProvider | None = field(default=None, repr=False)
     jobs: list[DueJob] = field(default_factory=list, repr=False)
+    deadline_jobs: list[DueJob] = field(default_factory=list, repr=False)
 
     @property
     def implemented(self) -> bool:
@@ -198,8 +199,12 @@ class DutyRegistry:
         self.get(duty_id).worklist = provider
 
     def on_due(self, duty_id: str, job: DueJob) -> None:
-        """Run `job` at each occurrence of `duty_id` (called by the scheduler)."""
+        """Run `job` when each occurrence of `duty_id` starts (e.g. 20:00 of 20:00–21:00)."""
         self.get(duty_id).jobs.append(job)
+
+    def on_deadline(self, duty_id: str, job: DueJob) -> None:
+        """Run `job` at each occurrence's due time (e.g. 21:00 of 20:00–21:00)."""
+        self.get(duty_id).deadline_jobs.append(job)
 
     def children(self, duty: Duty) -> list[Duty]:
         return [d for d in self if d.parent == duty.id]

@@ -136,6 +136,7 @@ class DutyJobRun(models.Model):
 
     class Event(models.TextChoices):
         START = "start", _("开始")
+        DEADLINE = "deadline", _("截止")
         OVERDUE = "overdue", _("逾期")
 
     duty_id = models.CharField(max_length=16)

@@ -105,6 +105,13 @@ def duties_tick(*, at: dt.datetime | None = None) -> list[str]:
                 ):
                     _start(duty, occ)
                     handled.append(f"{duty.id}@{occ.key}:start")
+                if (
+                    duty.deadline_jobs
+                    and at - CATCH_UP <= occ.due <= at
+                    and _claim(duty, occ.key, DutyJobRun.Event.DEADLINE, at)
+                ):
+                    _run_jobs(duty, occ, duty.deadline_jobs)
+                    handled.append(f"{duty.id}@{occ.key}:deadline")
                 overdue_at = occ.due + OVERDUE_GRACE
                 if (
                     at - CATCH_UP <= overdue_at <= at
@@ -123,12 +130,16 @@ def _start(duty: Duty, occ: Any) -> None:
             title=_("职责到时：%(id)s %(title)s") % {"id": duty.id, "title": duty.title},
             url=reverse("today"),
         )
-    for job in duty.jobs:
+    _run_jobs(duty, occ, duty.jobs)
+
+
+def _run_jobs(duty: Duty, occ: Any, jobs: list[Any]) -> None:
+    for job in jobs:
         try:
             job(duty, occ)
         except Exception:
-            # One failing job must not stop the others; it is logged and retried by
-            # nobody: jobs are idempotent and the next occurrence runs them again.
+            # One failing job must not stop the others or the tick; jobs are
+            # idempotent, so the failure is logged and the next occurrence runs again.
             log.exception("duty job for %s failed", duty.id)
 
 
