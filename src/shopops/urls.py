@@ -24,5 +24,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("shopops.org.urls")),
     path("catalog/", include("shopops.catalog.urls")),
+    path("orders/", include("shopops.orders.urls")),
     path("", include("shopops.web.urls")),
 ]

@@ -11,7 +11,14 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["order_no", "shop", "buyer_member_name", "status", "total_amount", "created_at"]
+    list_display = [
+        "order_no",
+        "shop",
+        "buyer_member_name",
+        "status",
+        "total_amount",
+        "created_at",
+    ]
     list_filter = ["shop", "status", "flag"]
     search_fields = ["order_no", "buyer_member_name", "receiver_phone"]
     raw_id_fields = ["customer"]

@@ -32,5 +32,7 @@ def per_day(
         raise HttpError(422, "date_from must be before date_to, at most 800 days apart")
     return [
         {"day": d, "orders": n}
-        for d, n in orders_per_day(date_from=date_from, date_to=date_to, shop_id=shop_id)
+        for d, n in orders_per_day(
+            date_from=date_from, date_to=date_to, shop_id=shop_id
+        )
     ]

@@ -6,3 +6,8 @@ class OrdersConfig(AppConfig):
     name = "shopops.orders"
     label = "orders"
     verbose_name = _("订单")
+
+    def ready(self) -> None:
+        from shopops.orders import duties
+
+        duties.plug_in()

@@ -58,7 +58,9 @@ class Order(models.Model):
     paid_amount = MoneyField(_("买家实际支付金额"), null=True, blank=True)
     refunded_amount = MoneyField(_("退款金额"), null=True, blank=True)
     service_fee = MoneyField(_("服务费"), null=True, blank=True)
-    status = models.CharField(_("订单状态"), max_length=24, choices=Status.choices, blank=True)
+    status = models.CharField(
+        _("订单状态"), max_length=24, choices=Status.choices, blank=True
+    )
     refund_state = models.CharField(
         _("退款状态"), max_length=16, choices=RefundState.choices, blank=True
     )
@@ -82,7 +84,9 @@ class Order(models.Model):
         verbose_name_plural = _("订单")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["shop", "order_no"], name="order_no_once_per_shop"),
+            models.UniqueConstraint(
+                fields=["shop", "order_no"], name="order_no_once_per_shop"
+            ),
             models.CheckConstraint(
                 condition=Q(paid_amount__isnull=True) | Q(paid_amount__gte=0),
                 name="order_paid_not_negative",
@@ -111,7 +115,9 @@ class OrderLine(models.Model):
         verbose_name = _("订单明细")
         verbose_name_plural = _("订单明细")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            )
         ]
 
     def __str__(self) -> str:
@@ -245,6 +251,7 @@ class Hold(models.Model):
         verbose_name = _("扣留")
         verbose_name_plural = _("扣留")
         ordering = ["-created_at", "-pk"]
+        permissions = [("handle_hold", _("可以记录晚班客服的处理结果"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "reason"],
@@ -280,7 +287,10 @@ class AfterSale(models.Model):
         REJECTED = "rejected", _("已驳回")
 
     order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="after_sales"
+        Order,
+        verbose_name=_("订单"),
+        on_delete=models.CASCADE,
+        related_name="after_sales",
     )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     amount = MoneyField(_("退款金额"), default=0)
@@ -329,9 +339,12 @@ class AfterSale(models.Model):
         verbose_name_plural = _("售后")
         ordering = ["-raised_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="after_sale_amount_not_negative"),
             models.CheckConstraint(
-                condition=~Q(kind="exchange") | Q(exchange_sku__isnull=False, exchange_quantity__gt=0),
+                condition=Q(amount__gte=0), name="after_sale_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="exchange")
+                | Q(exchange_sku__isnull=False, exchange_quantity__gt=0),
                 name="after_sale_exchange_has_sku",
             ),
             models.CheckConstraint(
@@ -358,11 +371,16 @@ class Complaint(models.Model):
         CLOSED = "closed", _("已关闭")
 
     order = models.ForeignKey(
-        Order, verbose_name=_("订单"), on_delete=models.CASCADE, related_name="complaints"
+        Order,
+        verbose_name=_("订单"),
+        on_delete=models.CASCADE,
+        related_name="complaints",
     )
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("内容"))
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.OPEN)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.OPEN
+    )
     outcome = models.TextField(_("结果"), blank=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -397,7 +415,9 @@ class ImportBatch(models.Model):
     items_file = models.FileField(_("宝贝报表"), upload_to="imports/%Y/%m/", blank=True)
     orders_filename = models.CharField(max_length=200)
     items_filename = models.CharField(max_length=200, blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.PENDING
+    )
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     report = models.JSONField(_("报告"), default=dict, blank=True)
@@ -419,4 +439,6 @@ class ImportBatch(models.Model):
     def percent(self) -> int:
         if self.state in (self.State.DONE, self.State.FAILED):
             return 100
-        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+        return (
+            min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+        )

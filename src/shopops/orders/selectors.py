@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from shopops.core import clock
-from shopops.orders.models import Order
+from shopops.orders.models import AfterSale, Complaint, Hold, HoldReasonSetting, Order
 
 
 def order_list(*, shop_id: int | None = None) -> QuerySet[Order]:
@@ -37,3 +38,103 @@ def orders_per_day(
         (d, counts.get(d, 0))
         for d in (date_from + dt.timedelta(days=i) for i in range(days))
     ]
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    shop_id: int | None = None
+    status: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    flag: int | None = None
+    held: bool | None = None
+    province: str = ""
+    search: str = ""
+
+
+def order_search(filters: OrderFilters) -> QuerySet[Order]:
+    """Return the orders matching the list page's filters (dates in shop time)."""
+    qs = order_list(shop_id=filters.shop_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.date_from:
+        qs = qs.filter(created_at__gte=clock.day_bounds(filters.date_from)[0])
+    if filters.date_to:
+        qs = qs.filter(created_at__lt=clock.day_bounds(filters.date_to)[1])
+    if filters.flag is not None:
+        qs = qs.filter(flag=filters.flag)
+    if filters.held is not None:
+        active = Exists(
+            Hold.objects.filter(order=OuterRef("pk"), released_at__isnull=True)
+        )
+        qs = qs.filter(active) if filters.held else qs.exclude(active)
+    if filters.province:
+        qs = qs.filter(province=filters.province)
+    if filters.search:
+        term = filters.search.strip()
+        qs = qs.filter(
+            Q(order_no=term)
+            | Q(buyer_member_name__icontains=term)
+            | Q(receiver_phone=term)
+            | Q(receiver_name=term)
+        )
+    return qs
+
+
+def order_get(pk: int) -> Order:
+    return (
+        Order.objects.select_related("shop", "customer")
+        .prefetch_related(
+            "lines__sku",
+            "history__actor",
+            "holds__created_by",
+            "holds__handled_by",
+            "after_sales__raised_by",
+            "after_sales__decided_by",
+            "after_sales__exchange_sku",
+            "complaints",
+        )
+        .get(pk=pk)
+    )
+
+
+def active_holds() -> QuerySet[Hold]:
+    return Hold.objects.filter(released_at__isnull=True)
+
+
+def evening_queue() -> QuerySet[Hold]:
+    """Return the holds that evening customer service has not handled yet (CS-1)."""
+    return (
+        active_holds()
+        .filter(handled_at__isnull=True)
+        .select_related("order", "order__shop", "order__customer", "owner")
+        .order_by("created_at", "pk")
+    )
+
+
+def holds_handled_today() -> QuerySet[Hold]:
+    start, end = clock.day_bounds(clock.today())
+    return (
+        Hold.objects.filter(handled_at__gte=start, handled_at__lt=end)
+        .select_related("order", "handled_by")
+        .order_by("-handled_at")
+    )
+
+
+def hold_reason_settings() -> dict[str, HoldReasonSetting]:
+    return {s.reason: s for s in HoldReasonSetting.objects.all()}
+
+
+def after_sale_queue() -> QuerySet[AfterSale]:
+    """Return the after-sale requests waiting for logistics (LOG-4.2)."""
+    return (
+        AfterSale.objects.filter(state=AfterSale.State.REQUESTED)
+        .select_related("order", "order__shop", "raised_by", "exchange_sku")
+        .order_by("raised_at", "pk")
+    )
+
+
+def open_complaints() -> QuerySet[Complaint]:
+    return Complaint.objects.exclude(
+        state__in=[Complaint.State.RESOLVED, Complaint.State.CLOSED]
+    ).select_related("order")

@@ -24,6 +24,11 @@ VIEW_ALL = [
     "catalog.view_supplier",
     "customers.view_customer",
     "orders.view_order",
+    "orders.view_hold",
+    "orders.view_aftersale",
+    "orders.view_complaint",
+    "orders.view_holdreasonsetting",
+    "orders.view_importbatch",
     "core.view_auditentry",
     "core.view_dutyrun",
 ]
@@ -40,6 +45,18 @@ CATALOG_EDIT = [
     "catalog.change_supplier",
 ]
 CATALOG_VIEW = ["catalog.view_category", "catalog.view_product", "catalog.view_sku"]
+HOLDS_EDIT = ["orders.view_hold", "orders.add_hold", "orders.change_hold"]
+ORDER_IMPORT = ["orders.view_importbatch", "orders.add_importbatch"]
+AFTER_SALE_RAISE = [
+    "orders.view_hold",
+    "orders.handle_hold",
+    "orders.view_holdreasonsetting",
+    "orders.view_aftersale",
+    "orders.add_aftersale",
+    "orders.view_complaint",
+    "orders.add_complaint",
+    "orders.change_complaint",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.GENERAL_MANAGER: [*VIEW_ALL, "org.add_shop", "org.change_shop"],
@@ -51,6 +68,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.add_staff",
         "org.change_staff",
         "orders.change_order",
+        *HOLDS_EDIT,
+        *ORDER_IMPORT,
+        *AFTER_SALE_RAISE,
+        "orders.change_aftersale",
+        "orders.change_holdreasonsetting",
         "customers.change_customer",
     ],
     Role.MARKETING: [
@@ -67,19 +89,31 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "catalog.view_supplier",
         "orders.view_order",
         "orders.change_order",
+        *HOLDS_EDIT,
+        *ORDER_IMPORT,
+        "orders.view_aftersale",
+        "orders.change_aftersale",
+        "orders.view_holdreasonsetting",
         "org.view_shop",
     ],
-    Role.SHIPPING: [*CATALOG_VIEW, "orders.view_order"],
+    Role.SHIPPING: [*CATALOG_VIEW, "orders.view_order", *HOLDS_EDIT],
     Role.DESIGN_LEAD: [*CATALOG_VIEW, "catalog.view_listing", "org.view_staff"],
     Role.DESIGNER: [*CATALOG_VIEW],
     Role.CUSTOMER_SERVICE: [
         *CATALOG_VIEW,
         "orders.view_order",
         "orders.change_order",
+        *AFTER_SALE_RAISE,
         "customers.view_customer",
         "customers.change_customer",
     ],
-    Role.FINANCE: [*CATALOG_VIEW, "orders.view_order", "org.view_shop", "org.view_staff"],
+    Role.FINANCE: [
+        *CATALOG_VIEW,
+        "orders.view_order",
+        "orders.view_aftersale",
+        "org.view_shop",
+        "org.view_staff",
+    ],
     Role.PLANNING: [*CATALOG_VIEW],
 }
 

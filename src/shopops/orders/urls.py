@@ -1,0 +1,35 @@
+from django.urls import path
+
+from shopops.orders import views
+
+app_name = "orders"
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("<int:pk>/", views.order_detail, name="detail"),
+    path("<int:pk>/hold/", views.order_hold, name="hold"),
+    path("<int:pk>/after-sales/new/", views.after_sale_new, name="after_sale_new"),
+    path("<int:pk>/complaints/new/", views.complaint_new, name="complaint_new"),
+    path("holds/", views.hold_list, name="holds"),
+    path("holds/bulk/", views.hold_bulk, name="hold_bulk"),
+    path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),
+    path("holds/<int:pk>/outcome/", views.hold_outcome, name="hold_outcome"),
+    path("hold-reasons/", views.hold_reasons, name="hold_reasons"),
+    path("evening/", views.evening_queue, name="evening_queue"),
+    path("after-sales/", views.after_sale_list, name="after_sales"),
+    path(
+        "after-sales/<int:pk>/confirm/",
+        views.after_sale_decide,
+        {"decision": "confirm"},
+        name="after_sale_confirm",
+    ),
+    path(
+        "after-sales/<int:pk>/reject/",
+        views.after_sale_decide,
+        {"decision": "reject"},
+        name="after_sale_reject",
+    ),
+    path("complaints/", views.complaint_list, name="complaints"),
+    path(
+        "complaints/<int:pk>/update/", views.complaint_update, name="complaint_update"
+    ),
+]
