@@ -9,7 +9,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup run serve test lint typecheck e2e bench demo lock messages clean
+.PHONY: setup run test lint typecheck e2e bench demo lock messages clean
 
 # A stamp per input: a second `make run` skips what is already installed.
 $(BIN)/activate:

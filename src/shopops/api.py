@@ -1,14 +1,20 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
 from shopops.catalog.api import router as catalog_router
 from shopops.core.api import router as core_router
-from shopops.core.api_auth import AUTH
 from shopops.orders.api import router as orders_router
 from shopops.org.api import router as org_router
+from shopops.org.api_auth import TokenAuth
 
-api = NinjaAPI(title="shopops", version="1", auth=AUTH, urls_namespace="api")
+api = NinjaAPI(
+    title="shopops",
+    version="1",
+    auth=[django_auth, TokenAuth()],
+    urls_namespace="api",
+)
 api.add_router("/", core_router)
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)

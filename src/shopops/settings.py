@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shopops.catalog",
     "shopops.customers",
     "shopops.orders",
+    "shopops.stock",
     "shopops.web",
     "shopops.demo",
 ]
@@ -192,6 +193,10 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shopops@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
 
 # --- security in production ---------------------------------------------------
 if PRODUCTION:

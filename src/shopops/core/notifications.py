@@ -24,11 +24,13 @@ from shopops.core.models import Notification, NotificationChannel
 log = logging.getLogger(__name__)
 
 
-def users_with_role(*roles: str) -> models.QuerySet[Any]:
-    """Return the active users whose role group is one of `roles`."""
-    return get_user_model().objects.filter(
-        is_active=True, groups__name__in=roles
-    ).distinct()
+def users_with_role(*roles: str, shift: str = "") -> models.QuerySet[Any]:
+    """Return the active users whose role group is one of `roles` (and, for customer
+    service, of one shift)."""
+    users = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+    if shift:
+        users = users.filter(staff__shift=shift)
+    return users.distinct()
 
 
 def notify(
@@ -42,7 +44,9 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and send it through the channels
     configured for `roles` once the transaction commits."""
-    content_type = ContentType.objects.get_for_model(target) if target is not None else None
+    content_type = (
+        ContentType.objects.get_for_model(target) if target is not None else None
+    )
     object_id = str(target.pk) if target is not None else ""
     rows = [
         Notification(
@@ -69,9 +73,13 @@ def notify(
     return rows
 
 
-def notify_roles(*, roles: Iterable[str], **kwargs: Any) -> list[Notification]:
+def notify_roles(
+    *, roles: Iterable[str], shift: str = "", **kwargs: Any
+) -> list[Notification]:
     roles = list(roles)
-    return notify(recipients=users_with_role(*roles), roles=roles, **kwargs)
+    return notify(
+        recipients=users_with_role(*roles, shift=shift), roles=roles, **kwargs
+    )
 
 
 def _deliver_later(channel_ids: list[int], payload: dict[str, Any]) -> None:

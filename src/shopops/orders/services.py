@@ -35,7 +35,7 @@ from shopops.orders.models import (
 
 def evening_service_users() -> QuerySet[Any]:
     """Return the active customer-service staff of the evening shift."""
-    return users_with_role(Role.CUSTOMER_SERVICE).filter(staff__shift=Shift.EVENING)
+    return users_with_role(Role.CUSTOMER_SERVICE, shift=Shift.EVENING)
 
 
 def _history(

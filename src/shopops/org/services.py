@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from shopops.core.audit import audit_record, diff, snapshot
 from shopops.core.models import AuditEntry
 from shopops.core.roles import Role, Shift
+from shopops.org.api_auth import token_digest
 from shopops.org.models import ApiToken, Department, Shop, Staff
 
 SHOP_FIELDS = ["code", "name", "platform", "marketplace_shop_id", "time_zone", "active"]
@@ -67,7 +67,9 @@ def shop_update(*, actor: Any, shop: Shop, **fields: Any) -> Shop:
     return shop
 
 
-def department_ensure(*, actor: Any, code: str, name: str, parent: Department | None = None) -> Department:
+def department_ensure(
+    *, actor: Any, code: str, name: str, parent: Department | None = None
+) -> Department:
     with transaction.atomic():
         dept, created = Department.objects.get_or_create(
             code=code, defaults={"name": name, "parent": parent}
@@ -154,7 +156,10 @@ def staff_deactivate(*, actor: Any, staff: Staff) -> Staff:
         staff.user.is_active = False
         staff.user.save(update_fields=["is_active"])
         audit_record(
-            actor=actor, verb="staff.deactivate", obj=staff, changes={"active": [True, False]}
+            actor=actor,
+            verb="staff.deactivate",
+            obj=staff,
+            changes={"active": [True, False]},
         )
     return staff
 
@@ -164,7 +169,7 @@ def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, key_hash=hashlib.sha256(secret.encode()).hexdigest()
+            user=user, name=name, key_hash=token_digest(secret)
         )
         audit_record(
             actor=actor,
