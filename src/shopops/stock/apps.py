@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StockConfig(AppConfig):
+    name = "shopops.stock"
+    label = "stock"
+    verbose_name = _("库存")

@@ -1,0 +1,380 @@
+"""Writes of the stock ledger. Every change appends a Movement and updates the cached
+StockLevel in the same transaction; the database's check constraints refuse anything
+that would make a quantity negative."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from shopops.catalog.models import Sku
+from shopops.core import clock
+from shopops.core.audit import audit_record
+from shopops.core.models import AuditEntry
+from shopops.orders.models import HoldReason, Order, OrderLine
+from shopops.stock.locks import lock_levels, with_lock_retries
+from shopops.stock.models import (
+    Location,
+    Lot,
+    Movement,
+    Reservation,
+    StockLevel,
+    Warehouse,
+)
+
+DEFAULT_WAREHOUSE = "main"
+DEFAULT_LOCATION = "DEFAULT"
+
+
+def default_location() -> Location:
+    """Return the default warehouse's default location, creating both if needed."""
+    warehouse = Warehouse.objects.filter(is_default=True).first()
+    if warehouse is None:
+        warehouse, _created = Warehouse.objects.get_or_create(
+            code=DEFAULT_WAREHOUSE, defaults={"name": _("主仓库"), "is_default": True}
+        )
+    location, _created = Location.objects.get_or_create(
+        warehouse=warehouse, code=DEFAULT_LOCATION
+    )
+    return location
+
+
+def _lot(
+    sku: Sku,
+    lot_no: str,
+    production_date: dt.date | None,
+    expiry_date: dt.date | None,
+) -> Lot:
+    lot, created = Lot.objects.get_or_create(
+        sku=sku,
+        lot_no=lot_no.strip(),
+        defaults={"production_date": production_date, "expiry_date": expiry_date},
+    )
+    if not created and expiry_date and lot.expiry_date != expiry_date:
+        raise ValidationError(
+            _("批号 %(lot)s 已存在，有效期是 %(date)s")
+            % {"lot": lot.lot_no, "date": lot.expiry_date}
+        )
+    return lot
+
+
+def _move(
+    level: StockLevel,
+    *,
+    kind: str,
+    actor: Any,
+    on_hand: int = 0,
+    reserved: int = 0,
+    quarantined: int = 0,
+    order: Order | None = None,
+    reference: str = "",
+    reason: str = "",
+) -> Movement:
+    """Apply one movement to a level (already locked) and append it to the ledger."""
+    StockLevel.objects.filter(pk=level.pk).update(
+        on_hand=F("on_hand") + on_hand,
+        reserved=F("reserved") + reserved,
+        quarantined=F("quarantined") + quarantined,
+    )
+    level.on_hand += on_hand
+    level.reserved += reserved
+    level.quarantined += quarantined
+    return Movement.objects.create(
+        at=clock.now(),
+        kind=kind,
+        level=level,
+        on_hand_delta=on_hand,
+        reserved_delta=reserved,
+        quarantined_delta=quarantined,
+        order=order,
+        reference=reference,
+        reason=reason[:200],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def stock_receive(
+    *,
+    actor: Any,
+    sku: Sku,
+    quantity: int,
+    location: Location | None = None,
+    lot_no: str = "",
+    production_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+    reference: str = "",
+    reason: str = "",
+    kind: str = Movement.Kind.RECEIPT,
+) -> Movement:
+    """Put `quantity` units of a SKU lot on a location (a receipt or a return)."""
+    if quantity <= 0:
+        raise ValidationError(_("入库数量必须大于 0"))
+    if sku.product.shelf_life_days and not expiry_date:
+        raise ValidationError(_("%s 有保质期，入库需要填写有效期") % sku.outer_code)
+    with transaction.atomic():
+        location = location or default_location()
+        lot = _lot(sku, lot_no, production_date, expiry_date)
+        level, _created = StockLevel.objects.get_or_create(
+            sku=sku, location=location, lot=lot
+        )
+        lock_levels(sku_ids=[sku.pk])
+        movement = _move(
+            level,
+            kind=kind,
+            actor=actor,
+            on_hand=quantity,
+            reference=reference,
+            reason=reason,
+        )
+        audit_record(
+            actor=actor,
+            verb=f"stock.{kind}",
+            obj=movement,
+            action=AuditEntry.Action.CREATE,
+            changes={"sku": sku.outer_code, "lot": lot.lot_no, "quantity": quantity},
+        )
+    return movement
+
+
+def stock_adjust(
+    *,
+    actor: Any,
+    level: StockLevel,
+    delta: int,
+    reason: str,
+    kind: str = Movement.Kind.ADJUSTMENT,
+) -> Movement:
+    """Correct the on-hand quantity of a level (counts, damage, found goods)."""
+    if not reason.strip():
+        raise ValidationError(_("调整库存需要填写原因"))
+    if delta == 0:
+        raise ValidationError(_("调整数量不能为 0"))
+    with transaction.atomic():
+        locked = {lv.pk: lv for lv in lock_levels(sku_ids=[level.sku_id])}[level.pk]
+        if locked.available + delta < 0:
+            raise ValidationError(
+                _("可用库存只有 %(available)d，不能减少 %(delta)d")
+                % {"available": locked.available, "delta": -delta}
+            )
+        movement = _move(locked, kind=kind, actor=actor, on_hand=delta, reason=reason)
+        audit_record(
+            actor=actor,
+            verb=f"stock.{kind}",
+            obj=movement,
+            action=AuditEntry.Action.CREATE,
+            changes={"level": level.pk, "delta": delta, "reason": reason},
+        )
+    return movement
+
+
+def stock_quarantine(
+    *, actor: Any, level: StockLevel, quantity: int, reason: str
+) -> Movement:
+    """Set units aside (damaged, failed QC): they stay on hand but are not available."""
+    if quantity <= 0:
+        raise ValidationError(_("隔离数量必须大于 0"))
+    with transaction.atomic():
+        locked = {lv.pk: lv for lv in lock_levels(sku_ids=[level.sku_id])}[level.pk]
+        if locked.available < quantity:
+            raise ValidationError(_("可用库存只有 %d") % locked.available)
+        movement = _move(
+            locked,
+            kind=Movement.Kind.QUARANTINE,
+            actor=actor,
+            quarantined=quantity,
+            reason=reason,
+        )
+        audit_record(
+            actor=actor,
+            verb="stock.quarantine",
+            obj=movement,
+            action=AuditEntry.Action.CREATE,
+            changes={"level": level.pk, "quantity": quantity, "reason": reason},
+        )
+    return movement
+
+
+@dataclass
+class ReserveResult:
+    """What reserving an order did: reserved it whole, or found these shortages."""
+
+    reserved: bool
+    shortages: dict[str, int] = field(default_factory=dict)  # outer code → units short
+    reservations: list[Reservation] = field(default_factory=list)
+
+
+def _fefo_key(level: StockLevel) -> tuple[dt.date, int, str]:
+    """First expiry first out; lots without expiry last; then the older lot, the place."""
+    return (level.lot.expiry_date or dt.date.max, level.lot_id, level.location.code)
+
+
+def _open_quantities(order: Order) -> dict[OrderLine, int]:
+    """Return each line with a SKU and the units it still needs reserved."""
+    lines = list(order.lines.filter(sku__isnull=False).order_by("pk"))
+    held: dict[int, int] = defaultdict(int)
+    for line_id, quantity in Reservation.objects.filter(
+        line__in=lines, state__in=[Reservation.State.ACTIVE, Reservation.State.SHIPPED]
+    ).values_list("line_id", "quantity"):
+        held[line_id] += quantity
+    return {
+        line: line.quantity - held[line.pk]
+        for line in lines
+        if line.quantity > held[line.pk]
+    }
+
+
+@with_lock_retries
+def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
+    """Reserve every line of a paid order, or nothing: two orders never get the same
+    unit. An order that cannot be reserved is held as out of stock, which hands it to
+    the evening customer service."""
+    from shopops.orders.services import order_hold
+
+    with transaction.atomic():
+        order = _lock_order(order)
+        needs = _open_quantities(order)
+        if not needs:
+            return ReserveResult(reserved=True)
+        levels = lock_levels(sku_ids=[line.sku_id for line in needs if line.sku_id])
+        by_sku: dict[int, list[StockLevel]] = defaultdict(list)
+        for level in sorted(levels, key=_fefo_key):
+            by_sku[level.sku_id].append(level)
+        # Plan first, on the locked rows; write only when every line can be served.
+        plan: list[tuple[OrderLine, StockLevel, int]] = []
+        shortages: dict[str, int] = {}
+        left: dict[int, int] = {lv.pk: lv.available for lv in levels}
+        for line, quantity in needs.items():
+            remaining = quantity
+            for level in by_sku.get(line.sku_id or 0, []):
+                take = min(remaining, left[level.pk])
+                if take > 0:
+                    plan.append((line, level, take))
+                    left[level.pk] -= take
+                    remaining -= take
+                if remaining == 0:
+                    break
+            if remaining:
+                code = line.outer_code or str(line.sku_id)
+                shortages[code] = shortages.get(code, 0) + remaining
+        if shortages:
+            if (
+                not order.holds.filter(
+                    reason=HoldReason.OUT_OF_STOCK, released_at__isnull=True
+                ).exists()
+                and order.status == Order.Status.PAID
+            ):
+                note = "；".join(
+                    f"{code} 缺 {n}" for code, n in sorted(shortages.items())
+                )
+                order_hold(
+                    actor=actor, order=order, reason=HoldReason.OUT_OF_STOCK, note=note
+                )
+            return ReserveResult(reserved=False, shortages=shortages)
+        now = clock.now()
+        reservations = []
+        for line, level, quantity in plan:
+            _move(
+                level,
+                kind=Movement.Kind.RESERVATION,
+                actor=actor,
+                reserved=quantity,
+                order=order,
+                reference=order.order_no,
+            )
+            reservations.append(
+                Reservation.objects.create(
+                    line=line, level=level, quantity=quantity, created_at=now
+                )
+            )
+        audit_record(
+            actor=actor,
+            verb="stock.reserve",
+            obj=order,
+            action=AuditEntry.Action.ACTION,
+            changes={"lines": len(needs), "units": sum(needs.values())},
+        )
+    return ReserveResult(reserved=True, reservations=reservations)
+
+
+def _lock_order(order: Order) -> Order:
+    """Lock the order row first: every stock service locks order, then levels."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _active_reservations(order: Order) -> list[Reservation]:
+    return list(
+        Reservation.objects.filter(line__order=order, state=Reservation.State.ACTIVE)
+        .select_related("level")
+        .order_by("pk")
+    )
+
+
+@with_lock_retries
+def stock_release_order(*, actor: Any, order: Order, reason: str = "") -> int:
+    """Give back an order's reserved stock (cancelled, refunded); return the units."""
+    with transaction.atomic():
+        order = _lock_order(order)
+        reservations = _active_reservations(order)
+        if not reservations:
+            return 0
+        locked = {
+            lv.pk: lv
+            for lv in lock_levels(sku_ids=[r.level.sku_id for r in reservations])
+        }
+        for reservation in reservations:
+            _move(
+                locked[reservation.level_id],
+                kind=Movement.Kind.RELEASE,
+                actor=actor,
+                reserved=-reservation.quantity,
+                order=order,
+                reference=order.order_no,
+                reason=reason,
+            )
+        Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+            state=Reservation.State.RELEASED
+        )
+        units = sum(r.quantity for r in reservations)
+        audit_record(
+            actor=actor,
+            verb="stock.release",
+            obj=order,
+            action=AuditEntry.Action.ACTION,
+            changes={"units": units, "reason": reason},
+        )
+    return units
+
+
+@with_lock_retries
+def stock_ship_order(*, actor: Any, order: Order, reference: str = "") -> int:
+    """Consume an order's reservations as it leaves the warehouse; return the units."""
+    with transaction.atomic():
+        order = _lock_order(order)
+        reservations = _active_reservations(order)
+        if not reservations:
+            raise ValidationError(_("订单 %s 没有预留库存，不能出库") % order.order_no)
+        locked = {
+            lv.pk: lv
+            for lv in lock_levels(sku_ids=[r.level.sku_id for r in reservations])
+        }
+        for reservation in reservations:
+            _move(
+                locked[reservation.level_id],
+                kind=Movement.Kind.SHIPMENT,
+                actor=actor,
+                on_hand=-reservation.quantity,
+                reserved=-reservation.quantity,
+                order=order,
+                reference=reference or order.order_no,
+            )
+        Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+            state=Reservation.State.SHIPPED
+        )
+    return sum(r.quantity for r in reservations)
