@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "shopops.customers",
     "shopops.orders",
     "shopops.stock",
+    "shopops.purchasing",
+    "shopops.shipping",
     "shopops.web",
     "shopops.demo",
 ]

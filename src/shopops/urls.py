@@ -25,5 +25,8 @@ urlpatterns = [
     path("org/", include("shopops.org.urls")),
     path("catalog/", include("shopops.catalog.urls")),
     path("orders/", include("shopops.orders.urls")),
+    path("stock/", include("shopops.stock.urls")),
+    path("purchasing/", include("shopops.purchasing.urls")),
+    path("shipping/", include("shopops.shipping.urls")),
     path("", include("shopops.web.urls")),
 ]
