@@ -40,12 +40,17 @@ def agenda_for_day(
     now = clock.now()
     pairs = [(duty, occ) for duty in duties for occ in occurrences(duty, day)]
     runs = duty_runs_for(pairs)
+    # One worklist per duty and day, however many times the duty falls due that day.
+    on_agenda = {duty.id: duty for duty, _ in pairs}.values()
+    worklists = {
+        duty.id: duty.worklist(user, day)
+        for duty in on_agenda
+        if with_worklists and duty.worklist is not None
+    }
     items = []
     for duty, occ in pairs:
         run = runs.get((duty.id, occ.key))
-        worklist = (
-            duty.worklist(user, day) if with_worklists and duty.worklist is not None else None
-        )
+        worklist = worklists.get(duty.id)
         items.append(
             AgendaItem(duty, occ, state_of(occ, done=run is not None, now=now), run, worklist)
         )
@@ -61,7 +66,7 @@ def duty_runs_for(pairs: list[tuple[Duty, Occurrence]]) -> dict[tuple[str, str],
         condition |= Q(duty_id=duty.id, period_key=occ.key)
     return {
         (r.duty_id, r.period_key): r
-        for r in DutyRun.objects.filter(condition).select_related("done_by")
+        for r in DutyRun.objects.filter(condition).select_related("done_by__staff")
     }
 
 

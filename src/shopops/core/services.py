@@ -55,23 +55,26 @@ def duty_run_mark_done(
         raise ValidationError(
             _("职责 %(duty)s 没有周期 %(key)s") % {"duty": duty_id, "key": period_key}
         )
-    with transaction.atomic():
-        if DutyRun.objects.filter(duty_id=duty_id, period_key=period_key).exists():
-            raise ValidationError(_("该职责本周期已完成"))
-        run = DutyRun.objects.create(
-            duty_id=duty_id,
-            period_key=period_key,
-            done_by=actor,
-            done_at=clock.now(),
-            note=note.strip(),
-        )
-        audit_record(
-            actor=actor,
-            verb="duty_run.done",
-            obj=run,
-            action=AuditEntry.Action.CREATE,
-            changes={"duty": duty_id, "period": period_key, "note": run.note},
-        )
+    try:
+        with transaction.atomic():
+            # The unique constraint decides: two people closing the same occurrence
+            # at once get one run and one "already done", never a server error.
+            run = DutyRun.objects.create(
+                duty_id=duty_id,
+                period_key=period_key,
+                done_by=actor,
+                done_at=clock.now(),
+                note=note.strip(),
+            )
+            audit_record(
+                actor=actor,
+                verb="duty_run.done",
+                obj=run,
+                action=AuditEntry.Action.CREATE,
+                changes={"duty": duty_id, "period": period_key, "note": run.note},
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("该职责本周期已完成")) from exc
     return run
 
 

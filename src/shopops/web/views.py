@@ -6,10 +6,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,12 +69,12 @@ def duty_mark_done(request: HttpRequest, duty_id: str, period_key: str) -> HttpR
             actor=request.user, duty_id=duty_id, period_key=period_key, note=note
         )
     except KeyError as exc:
-        raise PermissionDenied(str(exc)) from exc
+        raise Http404(str(exc)) from exc
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("已标记完成：%s") % duty_id)
-    return redirect(request.POST.get("next") or "today")
+    return redirect(_safe_next(request, "today"))
 
 
 @login_required
@@ -177,6 +179,16 @@ def audit(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.view_order", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", {"chart_json": orders_chart(400)})
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """Return the form's `next` if it is a path on this site, else `fallback`'s URL."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(fallback)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
