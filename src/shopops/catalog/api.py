@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from shopops.catalog import selectors, services
 from shopops.catalog.models import Listing
@@ -47,8 +49,37 @@ class ListingStateIn(Schema):
     note: str = ""
 
 
+class RowErrorOut(Schema):
+    file: str
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+
+class ProductImportOut(Schema):
+    ok: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    error_count: int
+    errors: list[RowErrorOut]
+    skus_created: int = 0
+    skus_updated: int = 0
+    categories_created: list[str] = []
+
+
+class ErrorOut(Schema):
+    """What django-ninja answers when the request itself is malformed (no file)."""
+
+    detail: Any
+
+
 @router.get("/products", response=list[ProductOut])
-def products(request: HttpRequest, q: str = "", status: str = "", limit: int = 200) -> list[dict]:
+def products(
+    request: HttpRequest, q: str = "", status: str = "", limit: int = 200
+) -> list[dict]:
     require_perm(request, "catalog.view_product")
     qs = selectors.product_list(search=q, status=status).prefetch_related("skus")
     return [
@@ -79,16 +110,26 @@ def _listing_out(listing: Listing) -> dict:
 
 
 @router.get("/listings", response=list[ListingOut])
-def listings(request: HttpRequest, state: str = "", attention: bool = False) -> list[dict]:
+def listings(
+    request: HttpRequest, state: str = "", attention: bool = False
+) -> list[dict]:
     require_perm(request, "catalog.view_listing")
-    qs = selectors.listings_needing_attention() if attention else selectors.listing_list(state=state)
+    qs = (
+        selectors.listings_needing_attention()
+        if attention
+        else selectors.listing_list(state=state)
+    )
     return [_listing_out(listing) for listing in qs[:1000]]
 
 
 @router.post("/listings/{listing_id}/state", response=ListingOut)
-def listing_state(request: HttpRequest, listing_id: int, payload: ListingStateIn) -> dict:
+def listing_state(
+    request: HttpRequest, listing_id: int, payload: ListingStateIn
+) -> dict:
     require_perm(request, "catalog.change_listing")
-    listing = get_object_or_404(Listing.objects.select_related("shop", "product"), pk=listing_id)
+    listing = get_object_or_404(
+        Listing.objects.select_related("shop", "product"), pk=listing_id
+    )
     try:
         services.listing_set_state(
             actor=request.user, listing=listing, state=payload.state, note=payload.note
@@ -96,3 +137,20 @@ def listing_state(request: HttpRequest, listing_id: int, payload: ListingStateIn
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     return _listing_out(listing)
+
+
+@router.post(
+    "/products/import",
+    response={200: ProductImportOut, 422: ProductImportOut | ErrorOut},
+)
+def product_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict]:
+    """Import products and SKUs from a CSV/XLSX file (whole file or nothing).
+
+    200 with the counts when imported; 422 with every bad row (file, row, column,
+    value, reason) when nothing was written.
+    """
+    require_perm(request, "catalog.add_product")
+    report = services.product_import(
+        actor=request.user, file=file, filename=file.name or "upload"
+    )
+    return Status(200 if report.ok else 422, report.as_dict())

@@ -1,15 +1,21 @@
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shopops.catalog import selectors, services
+from shopops.catalog.forms import ProductImportForm
+from shopops.catalog.importers.products import PRODUCT_SPEC, product_template_xlsx
 from shopops.catalog.models import Category, Listing, Product
 from shopops.org.models import Shop
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value: str | None) -> int | None:
@@ -23,7 +29,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         search=request.GET.get("q", "").strip(),
         category_id=_int(request.GET.get("category")),
         status=request.GET.get("status", ""),
-    )
+    ).order_by("code")  # Meta.ordering is dropped by the Count annotation
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -34,6 +40,42 @@ def product_list(request: HttpRequest) -> HttpResponse:
             "statuses": Product.Status.choices,
             "filters": request.GET,
         },
+    )
+
+
+@login_required
+@permission_required("catalog.add_product", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def product_import(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ProductImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = services.product_import(
+                actor=request.user, file=upload, filename=upload.name
+            )
+            return render(
+                request,
+                "catalog/product_import_report.html",
+                {"report": report, "filename": upload.name},
+            )
+    else:
+        form = ProductImportForm()
+    return render(
+        request,
+        "catalog/product_import.html",
+        {"form": form, "columns": PRODUCT_SPEC.columns},
+    )
+
+
+@login_required
+@permission_required("catalog.add_product", raise_exception=True)
+def product_import_template(request: HttpRequest) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(product_template_xlsx()),
+        as_attachment=True,
+        filename="product-import-template.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

@@ -1,0 +1,1 @@
+"""Catalog file importers (one module per file format)."""
