@@ -8,8 +8,10 @@ from shopops.catalog.models import Listing, Product
 
 
 def product_list(*, search: str = "", category_id: int | None = None, status: str = "") -> QuerySet[Product]:
-    qs = Product.objects.select_related("category", "default_supplier").annotate(
-        sku_count=Count("skus")
+    qs = (
+        Product.objects.select_related("category", "default_supplier")
+        .annotate(sku_count=Count("skus"))
+        .order_by("code")
     )
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(code__icontains=search) | Q(skus__outer_code=search)).distinct()
