@@ -9,8 +9,8 @@
 - `api_client`: a Django test client whose requests send `Accept: application/json`.
 
 The whole run uses a fast password hasher, runs Huey tasks in-process (nothing reaches
-the scheduler's queue under var/), and gives SQLite test databases a per-run file name so
-that two runs on one machine never clobber each other's database.
+the scheduler's queue under var/), and gives the test databases a per-run name so that
+two runs on one machine never clobber each other's database.
 """
 
 from __future__ import annotations
@@ -57,13 +57,17 @@ def pytest_configure(config: pytest.Config) -> None:
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None,
 ) -> None:
-    """Give a file-based SQLite test database a name of its own per run."""
+    """Give each run's test databases names of their own (SQLite files, PostgreSQL
+    databases), so that runs started side by side on one machine never collide."""
     from django.conf import settings
 
     for db in settings.DATABASES.values():
         test = db.setdefault("TEST", {})
-        if db["ENGINE"].endswith("sqlite3") and test.get("NAME"):
-            test["NAME"] = f"{test['NAME']}.{os.getpid()}"
+        if db["ENGINE"].endswith("sqlite3"):
+            if test.get("NAME"):  # in-memory databases need no name
+                test["NAME"] = f"{test['NAME']}.{os.getpid()}"
+        else:
+            test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{os.getpid()}"
 
 
 _usernames = itertools.count(1)

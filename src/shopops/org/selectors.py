@@ -4,7 +4,8 @@ from shopops.org.models import Shop, Staff
 
 
 def shop_list() -> QuerySet[Shop]:
-    return Shop.objects.annotate(order_count=Count("orders"))
+    # Meta.ordering does not apply to a GROUP BY query: order it here.
+    return Shop.objects.annotate(order_count=Count("orders")).order_by("code")
 
 
 def staff_list() -> QuerySet[Staff]:
