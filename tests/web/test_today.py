@@ -262,3 +262,39 @@ def test_overseer_pages_do_not_grow_a_query_per_done_duty(
     duty_run_mark_done(actor=ops.user, duty_id="OPS-3.1", period_key="2026-11-26T14:00")
 
     assert queries() == one_done
+
+
+def test_each_occurrence_of_a_twice_daily_duty_has_its_own_done_form(
+    client, frozen_clock, officer
+):
+    # Given LOG-4.2 at noon: the 10:00 occurrence overdue, the 20:00 one upcoming
+    frozen_clock("2026-11-26 12:00")
+    html = client.get("/today/").content.decode()
+    actions = re.findall(r'action="(/duties/LOG-4\.2/[^"]+)"', html)
+    assert actions == [
+        "/duties/LOG-4.2/2026-11-26T10:00/done/",
+        "/duties/LOG-4.2/2026-11-26T20:00/done/",
+    ]
+
+    # When the morning form is posted
+    assert client.post(actions[0]).status_code == 302
+
+    # Then only the morning occurrence is done
+    assert list(DutyRun.objects.values_list("period_key", flat=True)) == [
+        "2026-11-26T10:00"
+    ]
+    html = client.get("/today/").content.decode()
+    assert re.findall(r'action="(/duties/LOG-4\.2/[^"]+)"', html) == [actions[1]]
+
+
+def test_a_superuser_without_a_staff_record_gets_an_empty_today(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.create_superuser("root", "", "x"))
+
+    response = client.get("/today/")
+
+    assert response.status_code == 200
+    assert response.context["items"] == []
+    assert client.get("/api/v1/today").json() == []
+    assert client.get("/api/v1/me").json()["role"] == ""
