@@ -223,9 +223,11 @@ def test_agenda_sorts_open_duties_by_due_time_and_done_ones_last(
 
 @pytest.mark.django_db
 def test_agenda_shows_a_duty_s_worklist_only_where_one_is_plugged_in(
-    frozen_clock, make_staff
+    frozen_clock, make_staff, monkeypatch
 ):
-    frozen_clock("2026-11-26 09:30")
+    # Given LOG-4.1 served by the catalog, and LOG-1.3 served by nothing
+    monkeypatch.setattr(registry.get("LOG-1.3"), "worklist", None)
+    frozen_clock("2026-11-27 09:30")  # a Friday: LOG-1.3 is weekly on Fridays
     officer = make_staff(Role.LOGISTICS)
 
     items = {i.duty.id: i for i in agenda_for_role(Role.LOGISTICS, user=officer.user)}
@@ -233,7 +235,7 @@ def test_agenda_shows_a_duty_s_worklist_only_where_one_is_plugged_in(
     assert items["LOG-4.1"].worklist is not None
     assert items["LOG-4.1"].worklist.count == 0
     assert items["LOG-4.1"].worklist.url.startswith("/catalog/listings/")
-    assert items["LOG-1.1"].worklist is None
+    assert items["LOG-1.3"].worklist is None
 
 
 @pytest.mark.django_db
