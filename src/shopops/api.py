@@ -7,6 +7,7 @@ from shopops.catalog.api import router as catalog_router
 from shopops.core.api import router as core_router
 from shopops.orders.api import router as orders_router
 from shopops.org.api import router as org_router
+from shopops.purchasing.api import router as purchasing_router
 from shopops.org.api_auth import TokenAuth
 
 api = NinjaAPI(
@@ -19,3 +20,4 @@ api.add_router("/", core_router)
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
+api.add_router("/", purchasing_router)

@@ -45,6 +45,26 @@ CATALOG_EDIT = [
     "catalog.change_supplier",
 ]
 CATALOG_VIEW = ["catalog.view_category", "catalog.view_product", "catalog.view_sku"]
+# Purchasing (LOG-1.1): suggestions, the 18:00 cut-off, purchase orders and receipts.
+PURCHASING_VIEW = [
+    "purchasing.view_purchasesettings",
+    "purchasing.view_supplierprice",
+    "purchasing.view_supplierterms",
+    "purchasing.view_purchasesuggestion",
+    "purchasing.view_purchaseorder",
+    "purchasing.view_receipt",
+]
+PURCHASING_EDIT = [
+    *PURCHASING_VIEW,
+    "purchasing.change_purchasesettings",
+    "purchasing.add_supplierprice",
+    "purchasing.change_supplierprice",
+    "purchasing.change_supplierterms",
+    "purchasing.change_purchasesuggestion",
+    "purchasing.add_purchaseorder",
+    "purchasing.change_purchaseorder",
+    "purchasing.add_receipt",
+]
 HOLDS_EDIT = ["orders.view_hold", "orders.add_hold", "orders.change_hold"]
 ORDER_IMPORT = ["orders.view_importbatch", "orders.add_importbatch"]
 AFTER_SALE_RAISE = [
@@ -59,7 +79,12 @@ AFTER_SALE_RAISE = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.GENERAL_MANAGER: [*VIEW_ALL, "org.add_shop", "org.change_shop"],
+    Role.GENERAL_MANAGER: [
+        *VIEW_ALL,
+        "org.add_shop",
+        "org.change_shop",
+        *PURCHASING_VIEW,
+    ],
     Role.OPS_MANAGER: [
         *VIEW_ALL,
         *CATALOG_EDIT,
@@ -74,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.change_aftersale",
         "orders.change_holdreasonsetting",
         "customers.change_customer",
+        *PURCHASING_EDIT,
     ],
     Role.MARKETING: [
         *CATALOG_VIEW,
@@ -95,6 +121,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.change_aftersale",
         "orders.view_holdreasonsetting",
         "org.view_shop",
+        *PURCHASING_EDIT,
     ],
     Role.SHIPPING: [*CATALOG_VIEW, "orders.view_order", *HOLDS_EDIT],
     Role.DESIGN_LEAD: [*CATALOG_VIEW, "catalog.view_listing", "org.view_staff"],
@@ -113,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_aftersale",
         "org.view_shop",
         "org.view_staff",
+        *PURCHASING_VIEW,
     ],
     Role.PLANNING: [*CATALOG_VIEW],
 }

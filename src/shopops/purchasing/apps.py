@@ -6,3 +6,8 @@ class PurchasingConfig(AppConfig):
     name = "shopops.purchasing"
     label = "purchasing"
     verbose_name = _("采购")
+
+    def ready(self) -> None:
+        from shopops.purchasing import duties
+
+        duties.plug_in()

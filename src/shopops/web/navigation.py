@@ -28,6 +28,8 @@ NAV_ITEMS = [
     NavItem(_("投诉"), "orders:complaints", "orders.view_complaint"),
     NavItem(_("商品"), "catalog:products", "catalog.view_product"),
     NavItem(_("店铺宝贝"), "catalog:listings", "catalog.view_listing"),
+    NavItem(_("采购"), "purchasing:suggestions", "purchasing.view_purchasesuggestion"),
+    NavItem(_("采购单"), "purchasing:orders", "purchasing.view_purchaseorder"),
     NavItem(_("店铺"), "org:shops", "org.view_shop"),
     NavItem(_("员工"), "org:staff", "org.view_staff"),
     NavItem(_("职责表"), "duties"),
