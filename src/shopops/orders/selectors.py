@@ -57,9 +57,10 @@ def order_search(filters: OrderFilters) -> QuerySet[Order]:
     qs = order_list(shop_id=filters.shop_id)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.date_from:
-        qs = qs.filter(created_at__gte=clock.day_bounds(filters.date_from)[0])
-    if filters.date_to:
+    # The calendar's first and last days have no neighbour: no bound to apply.
+    if filters.date_from and filters.date_from > dt.date.min:
+        qs = qs.filter(created_at__gte=clock.at(filters.date_from, dt.time.min))
+    if filters.date_to and filters.date_to < dt.date.max:
         qs = qs.filter(created_at__lt=clock.day_bounds(filters.date_to)[1])
     if filters.flag is not None:
         qs = qs.filter(flag=filters.flag)
@@ -69,9 +70,10 @@ def order_search(filters: OrderFilters) -> QuerySet[Order]:
         )
         qs = qs.filter(active) if filters.held else qs.exclude(active)
     if filters.province:
-        qs = qs.filter(province=filters.province)
+        qs = qs.filter(province=filters.province.replace("\x00", ""))
     if filters.search:
-        term = filters.search.strip()
+        # PostgreSQL refuses NUL in text; no order number or name holds one.
+        term = filters.search.replace("\x00", "").strip()
         qs = qs.filter(
             Q(order_no=term)
             | Q(buyer_member_name__icontains=term)
@@ -89,10 +91,12 @@ def order_get(pk: int) -> Order:
             "history__actor",
             "holds__created_by",
             "holds__handled_by",
+            "holds__owner",
+            "holds__released_by",
             "after_sales__raised_by",
             "after_sales__decided_by",
             "after_sales__exchange_sku",
-            "complaints",
+            "complaints__raised_by",
         )
         .get(pk=pk)
     )

@@ -58,6 +58,16 @@ def _history(
     )
 
 
+def _bounded(value: str, limit: int, label: str) -> str:
+    """Return `value` stripped; refuse it if its column cannot hold it."""
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(label)s最多 %(limit)d 个字") % {"label": label, "limit": limit}
+        )
+    return value
+
+
 def order_assert_shippable(order: Order) -> None:
     """Raise ValidationError if the order may not be packed or shipped now."""
     if order.holds.filter(released_at__isnull=True).exists():
@@ -141,6 +151,7 @@ def order_hold(
     """Hold a paid order that cannot ship today, flag it, and hand it to the evening
     customer service (LOG-2.4)."""
     setting = _reason_setting(reason)
+    note = _bounded(note, 300, _("备注"))
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         hold = _create_hold(
@@ -180,6 +191,7 @@ def order_hold_bulk(
     if not courier and not province:
         raise ValidationError(_("批量扣留需要指定快递公司或省份"))
     setting = _reason_setting(reason)
+    note = _bounded(note, 300, _("备注"))
     already = Hold.objects.filter(
         order=OuterRef("pk"), reason=reason, released_at__isnull=True
     )
@@ -263,6 +275,7 @@ def hold_record_outcome(
     the after-sale request that logistics confirms (LOG-4.2)."""
     if outcome not in Hold.Outcome.values:
         raise ValidationError(_("未知处理结果：%s") % outcome)
+    note = _bounded(note, 300, _("处理说明"))
     with transaction.atomic():
         hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
         if hold.released_at is not None:
@@ -347,6 +360,7 @@ def after_sale_raise(
         raise ValidationError(_("未知售后类型：%s") % kind)
     if not reason.strip():
         raise ValidationError(_("请填写售后原因"))
+    reason = _bounded(reason, 300, _("售后原因"))
     amount = to_money(amount) if amount is not None else ZERO
     if kind == AfterSale.Kind.EXCHANGE:
         if exchange_sku is None or exchange_quantity < 1:
@@ -401,6 +415,7 @@ def after_sale_confirm(
 ) -> AfterSale:
     """Confirm a request (LOG-4.2): a refund updates the order's refunded amount and
     refund state; a full refund of an unshipped order closes it."""
+    note = _bounded(note, 300, _("说明"))
     with transaction.atomic():
         after_sale = (
             AfterSale.objects.select_for_update()
@@ -410,6 +425,14 @@ def after_sale_confirm(
         if after_sale.state != AfterSale.State.REQUESTED:
             raise ValidationError(_("该售后已处理"))
         order = Order.objects.select_for_update().get(pk=after_sale.order_id)
+        if after_sale.kind != AfterSale.Kind.EXCHANGE:
+            # Another refund may have been confirmed since this one was raised.
+            refundable = (order.paid_amount or ZERO) - (order.refunded_amount or ZERO)
+            if after_sale.amount > refundable:
+                raise ValidationError(
+                    _("退款金额 %(amount)s 超过可退金额 %(left)s")
+                    % {"amount": after_sale.amount, "left": refundable}
+                )
         after_sale.state = AfterSale.State.CONFIRMED
         after_sale.decided_by = actor
         after_sale.decided_at = clock.now()
@@ -450,6 +473,7 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
     before = {
         "refunded_amount": order.refunded_amount,
         "refund_state": order.refund_state,
+        "flag": order.flag,
     }
     refunded = (order.refunded_amount or ZERO) + amount
     order.refunded_amount = refunded
@@ -457,9 +481,14 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
     order.refund_state = (
         Order.RefundState.REFUNDED if full else Order.RefundState.PARTIAL
     )
+    releasing = False
     if full and order.status == Order.Status.PAID:
         order.status = Order.Status.CLOSED
         order.close_reason = _("退款成功")
+        # A closed order needs no hold any more; its holds' flag goes with them.
+        releasing = order.holds.filter(released_at__isnull=True).exists()
+        if releasing:
+            order.flag = None
     order.save()
     _history(
         order,
@@ -468,11 +497,11 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
         changes={
             "refunded_amount": [str(before["refunded_amount"] or ZERO), str(refunded)],
             "refund_state": [before["refund_state"], order.refund_state],
+            **({"flag": [before["flag"], None]} if releasing else {}),
         },
         status_from=status_from,
     )
-    # A closed order needs no hold any more.
-    if order.status == Order.Status.CLOSED:
+    if releasing:
         order.holds.filter(released_at__isnull=True).update(
             released_at=clock.now(), released_by=actor
         )
@@ -481,6 +510,7 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
 def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterSale:
     if not note.strip():
         raise ValidationError(_("驳回需要说明原因"))
+    note = _bounded(note, 300, _("驳回原因"))
     with transaction.atomic():
         after_sale = AfterSale.objects.select_for_update().get(pk=after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:

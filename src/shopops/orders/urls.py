@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shopops.orders import views
+from shopops.orders import views, views_summary
 
 app_name = "orders"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("holds/<int:pk>/outcome/", views.hold_outcome, name="hold_outcome"),
     path("hold-reasons/", views.hold_reasons, name="hold_reasons"),
     path("evening/", views.evening_queue, name="evening_queue"),
+    path("summary/", views_summary.sales_summary, name="summary"),
     path("after-sales/", views.after_sale_list, name="after_sales"),
     path(
         "after-sales/<int:pk>/confirm/",

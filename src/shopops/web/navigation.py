@@ -22,6 +22,7 @@ NAV_ITEMS = [
     NavItem(_("职责总览"), "duty_overview", "core.view_dutyrun"),
     NavItem(_("经营概况"), "dashboard", "orders.view_order"),
     NavItem(_("订单"), "orders:list", "orders.view_order"),
+    NavItem(_("销售汇总"), "orders:summary", "orders.view_order"),
     NavItem(_("扣留"), "orders:holds", "orders.view_hold"),
     NavItem(_("晚班队列"), "orders:evening_queue", "orders.handle_hold"),
     NavItem(_("售后"), "orders:after_sales", "orders.view_aftersale"),
