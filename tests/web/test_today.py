@@ -1,5 +1,6 @@
 """Each role's Today page, marking a duty done, the overview and the duty table."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -298,3 +299,24 @@ def test_a_superuser_without_a_staff_record_gets_an_empty_today(
     assert response.context["items"] == []
     assert client.get("/api/v1/today").json() == []
     assert client.get("/api/v1/me").json()["role"] == ""
+
+
+def test_api_duty_run_answers_the_occurrence_s_due_time(
+    api_client, frozen_clock, officer
+):
+    frozen_clock("2026-11-26 12:00")
+
+    response = api_client.post(
+        "/api/v1/duty-runs",
+        {"duty_id": "LOG-4.2", "period_key": "2026-11-26T20:00"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert dt.datetime.fromisoformat(body["due"]) == dt.datetime(
+        2026, 11, 26, 12, 0, tzinfo=dt.UTC
+    )  # 20:00 in Shanghai
+    assert dt.datetime.fromisoformat(body["done_at"]) == dt.datetime(
+        2026, 11, 26, 4, 0, tzinfo=dt.UTC
+    )

@@ -24,7 +24,9 @@ def _monthly_day(day_of_month: int, day: dt.date) -> int:
     return min(day_of_month, calendar.monthrange(day.year, day.month)[1])
 
 
-def occurrences(duty: Duty, day: dt.date, time_zone: str | None = None) -> list[Occurrence]:
+def occurrences(
+    duty: Duty, day: dt.date, time_zone: str | None = None
+) -> list[Occurrence]:
     """Return the occurrences of `duty` that belong on `day`'s agenda.
 
     A weekly or monthly duty stays on the agenda after its day until the period ends, so
@@ -36,7 +38,9 @@ def occurrences(duty: Duty, day: dt.date, time_zone: str | None = None) -> list[
     match s.kind:
         case ScheduleKind.CONTINUOUS:
             start, end = clock.day_bounds(day, time_zone)
-            return [Occurrence(day.isoformat(), start, end - dt.timedelta(microseconds=1))]
+            return [
+                Occurrence(day.isoformat(), start, end - dt.timedelta(microseconds=1))
+            ]
         case ScheduleKind.WINDOW:
             return [
                 Occurrence(
@@ -67,6 +71,20 @@ def occurrences(duty: Duty, day: dt.date, time_zone: str | None = None) -> list[
             due = clock.at(due_day, s.times[0], time_zone)
             return [Occurrence(f"{day:%Y-%m}", due - DUE_LEAD, due)]
     return []
+
+
+# How far back a duty's occurrence may still be closed (a week and today).
+CLOSABLE_DAYS = 8
+
+
+def recent_occurrence(duty: Duty, key: str, today: dt.date) -> Occurrence | None:
+    """Return the occurrence of `duty` with period `key` on the agenda between a week
+    before `today` and `today`, or None."""
+    for offset in range(CLOSABLE_DAYS):
+        for occ in occurrences(duty, today - dt.timedelta(days=offset)):
+            if occ.key == key:
+                return occ
+    return None
 
 
 def state_of(occurrence: Occurrence, *, done: bool, now: dt.datetime) -> DutyState:

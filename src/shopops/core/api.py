@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from shopops.core import clock, selectors
+from shopops.core.agenda import recent_occurrence
 from shopops.core.api_auth import require_perm
 from shopops.core.duties import registry
 from shopops.core.notifications import notification_mark_read
@@ -137,7 +138,7 @@ def duty_overview(request: HttpRequest, day: dt.date | None = None) -> list[dict
 
 
 @router.post("/duty-runs", response={201: AgendaItemOut})
-def duty_run_create(request: HttpRequest, payload: DutyRunIn) -> tuple[int, dict]:
+def duty_run_create(request: HttpRequest, payload: DutyRunIn) -> Status:
     if payload.duty_id not in registry:
         raise HttpError(404, f"unknown duty {payload.duty_id}")
     try:
@@ -152,17 +153,21 @@ def duty_run_create(request: HttpRequest, payload: DutyRunIn) -> tuple[int, dict
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     duty = registry.get(run.duty_id)
-    return 201, {
-        "duty_id": duty.id,
-        "title": duty.title,
-        "period_key": run.period_key,
-        "due": run.done_at,
-        "state": "done",
-        "done_by": request.user.get_username(),
-        "done_at": run.done_at,
-        "note": run.note,
-        "worklist": None,
-    }
+    occurrence = recent_occurrence(duty, run.period_key, clock.today())
+    return Status(
+        201,
+        {
+            "duty_id": duty.id,
+            "title": duty.title,
+            "period_key": run.period_key,
+            "due": occurrence.due if occurrence else run.done_at,
+            "state": "done",
+            "done_by": request.user.get_username(),
+            "done_at": run.done_at,
+            "note": run.note,
+            "worklist": None,
+        },
+    )
 
 
 @router.get("/notifications", response=list[NotificationOut])
@@ -185,7 +190,11 @@ def notifications(request: HttpRequest, unread: bool = False) -> list[dict]:
 
 @router.post("/notifications/{notification_id}/read")
 def notification_read(request: HttpRequest, notification_id: int) -> dict:
-    return {"marked": notification_mark_read(user=request.user, notification_id=notification_id)}
+    return {
+        "marked": notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+    }
 
 
 @router.get("/audit", response=list[AuditOut])
@@ -198,7 +207,9 @@ def audit(
     limit: int = 100,
 ) -> list[dict]:
     require_perm(request, "core.view_auditentry")
-    qs = selectors.audit_list(model=model, verb=verb, date_from=date_from, date_to=date_to)
+    qs = selectors.audit_list(
+        model=model, verb=verb, date_from=date_from, date_to=date_to
+    )
     return [
         {
             "at": e.at,

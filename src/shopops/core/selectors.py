@@ -52,13 +52,17 @@ def agenda_for_day(
         run = runs.get((duty.id, occ.key))
         worklist = worklists.get(duty.id)
         items.append(
-            AgendaItem(duty, occ, state_of(occ, done=run is not None, now=now), run, worklist)
+            AgendaItem(
+                duty, occ, state_of(occ, done=run is not None, now=now), run, worklist
+            )
         )
     items.sort(key=lambda i: (i.state == DutyState.DONE, i.occurrence.due, i.duty.id))
     return items
 
 
-def duty_runs_for(pairs: list[tuple[Duty, Occurrence]]) -> dict[tuple[str, str], DutyRun]:
+def duty_runs_for(
+    pairs: list[tuple[Duty, Occurrence]],
+) -> dict[tuple[str, str], DutyRun]:
     if not pairs:
         return {}
     condition = Q()
@@ -70,7 +74,9 @@ def duty_runs_for(pairs: list[tuple[Duty, Occurrence]]) -> dict[tuple[str, str],
     }
 
 
-def agenda_for_role(role: str, *, shift: str = "", user: Any = None) -> list[AgendaItem]:
+def agenda_for_role(
+    role: str, *, shift: str = "", user: Any = None
+) -> list[AgendaItem]:
     return agenda_for_day(registry.for_role(role, shift), user=user)
 
 
@@ -100,7 +106,9 @@ def audit_list(
         qs = qs.filter(actor_id=actor_id)
     if model:
         app_label, _, model_name = model.partition(".")
-        qs = qs.filter(content_type__app_label=app_label, content_type__model=model_name)
+        qs = qs.filter(
+            content_type__app_label=app_label, content_type__model=model_name
+        )
     if verb:
         qs = qs.filter(verb__icontains=verb)
     if date_from:

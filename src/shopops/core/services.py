@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shopops.core import clock
-from shopops.core.agenda import occurrences
+from shopops.core.agenda import occurrences, recent_occurrence
 from shopops.core.audit import audit_record
 from shopops.core.duties import Duty, registry
 from shopops.core.models import AuditEntry, DutyJobRun, DutyRun
@@ -45,13 +45,7 @@ def duty_run_mark_done(
     roles = user_roles(actor)
     if duty.role not in roles and not roles & OVERSEEING_ROLES:
         raise PermissionDenied(_("这不是你的职责"))
-    today = clock.today()
-    known = {
-        occ.key
-        for offset in range(8)
-        for occ in occurrences(duty, today - dt.timedelta(days=offset))
-    }
-    if period_key not in known:
+    if recent_occurrence(duty, period_key, clock.today()) is None:
         raise ValidationError(
             _("职责 %(duty)s 没有周期 %(key)s") % {"duty": duty_id, "key": period_key}
         )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
@@ -45,10 +45,10 @@ def shops(request: HttpRequest) -> list:
 
 
 @router.post("/shops", response={201: ShopOut})
-def shop_create(request: HttpRequest, payload: ShopIn) -> tuple[int, object]:
+def shop_create(request: HttpRequest, payload: ShopIn) -> Status:
     require_perm(request, "org.add_shop")
     try:
-        return 201, services.shop_create(actor=request.user, **payload.dict())
+        return Status(201, services.shop_create(actor=request.user, **payload.dict()))
     except ValidationError as exc:
         raise HttpError(422, "; ".join(exc.messages)) from exc
 

@@ -36,14 +36,23 @@ def _role_and_shift(request: HttpRequest) -> tuple[str, str]:
 
 def orders_chart(days: int = CHART_DAYS) -> dict[str, list[object]]:
     today = clock.today()
-    series = orders_per_day(date_from=today - dt.timedelta(days=days - 1), date_to=today)
-    return {"days": [d.isoformat() for d, _ in series], "orders": [n for _, n in series]}
+    series = orders_per_day(
+        date_from=today - dt.timedelta(days=days - 1), date_to=today
+    )
+    return {
+        "days": [d.isoformat() for d, _ in series],
+        "orders": [n for _, n in series],
+    }
 
 
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     role, shift = _role_and_shift(request)
-    items = core_selectors.agenda_for_role(role, shift=shift, user=request.user) if role else []
+    items = (
+        core_selectors.agenda_for_role(role, shift=shift, user=request.user)
+        if role
+        else []
+    )
     context: dict[str, object] = {
         "items": items,
         "role_label": Role(role).label if role else "",
