@@ -367,7 +367,7 @@ class _Builder:
                 username=username,
                 # None makes an unusable password at once; one shared hash of the demo
                 # password replaces it below, so hashing runs once, not once a person.
-                password=None,  # type: ignore[arg-type]
+                password=None,
                 name=names.person_name(rng),
                 role=role,
                 department=departments[department],

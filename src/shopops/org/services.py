@@ -89,7 +89,7 @@ def staff_create(
     *,
     actor: Any,
     username: str,
-    password: str,
+    password: str | None,
     name: str,
     role: str,
     department: Department,
@@ -99,7 +99,10 @@ def staff_create(
     email: str = "",
     hire_date: dt.date | None = None,
 ) -> Staff:
-    """Create a login and its staff record, in the role's group."""
+    """Create a login and its staff record, in the role's group.
+
+    With `password=None` the login cannot sign in until a password is set.
+    """
     if role not in Role.values:
         raise ValidationError(_("未知角色：%s") % role)
     user_model = get_user_model()
