@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from shopops.core.models import (
     AuditEntry,
@@ -36,6 +37,8 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(NotificationChannel)
 class NotificationChannelAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "active"]
+    # Robot webhooks are https; an address typed without a scheme is taken as such.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(DutyRun)
