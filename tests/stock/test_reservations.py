@@ -196,9 +196,9 @@ def test_twenty_workers_race_for_ten_units(make_sku, make_paid_order):
         ]
         for w in workers:
             w.start()
-        outcomes = [results.get(timeout=120) for _ in workers]
+        outcomes = [results.get(timeout=600) for _ in workers]
         for w in workers:
-            w.join(timeout=30)
+            w.join(timeout=60)
     else:
         with ThreadPoolExecutor(max_workers=20) as pool:
             outcomes = list(pool.map(_reserve_in_thread, order_ids))
