@@ -124,6 +124,7 @@ def _start(duty: Duty, occ: Any) -> None:
     with transaction.atomic():
         notify_roles(
             roles=[duty.role],
+            shift=duty.shift,
             title=_("职责到时：%(id)s %(title)s") % {"id": duty.id, "title": duty.title},
             url=reverse("today"),
         )
