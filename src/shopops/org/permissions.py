@@ -32,6 +32,27 @@ VIEW_ALL = [
     "core.view_auditentry",
     "core.view_dutyrun",
 ]
+# Stock (LOG-1.2 to LOG-1.4): levels and the ledger, manual receipts and adjustments,
+# warehouses and locations, counts, the monthly stock and shelf-life report.
+STOCK_VIEW = [
+    "stock.view_warehouse",
+    "stock.view_location",
+    "stock.view_lot",
+    "stock.view_stocklevel",
+    "stock.view_movement",
+    "stock.view_countsheet",
+    "stock.view_countline",
+    "stock.view_stockreport",
+]
+STOCK_EDIT = [
+    *STOCK_VIEW,
+    "stock.add_movement",
+    "stock.add_warehouse",
+    "stock.add_location",
+    "stock.add_countsheet",
+    "stock.change_countsheet",
+    "stock.add_stockreport",
+]
 CATALOG_EDIT = [
     "catalog.add_category",
     "catalog.change_category",
@@ -81,12 +102,14 @@ AFTER_SALE_RAISE = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.GENERAL_MANAGER: [
         *VIEW_ALL,
+        *STOCK_VIEW,
         "org.add_shop",
         "org.change_shop",
         *PURCHASING_VIEW,
     ],
     Role.OPS_MANAGER: [
         *VIEW_ALL,
+        *STOCK_EDIT,
         *CATALOG_EDIT,
         "org.add_shop",
         "org.change_shop",
@@ -109,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_shop",
     ],
     Role.LOGISTICS: [
+        *STOCK_EDIT,
         *CATALOG_EDIT,
         *CATALOG_VIEW,
         "catalog.view_listing",
@@ -123,7 +147,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_shop",
         *PURCHASING_EDIT,
     ],
-    Role.SHIPPING: [*CATALOG_VIEW, "orders.view_order", *HOLDS_EDIT],
+    Role.SHIPPING: [*CATALOG_VIEW, *STOCK_VIEW, "orders.view_order", *HOLDS_EDIT],
     Role.DESIGN_LEAD: [*CATALOG_VIEW, "catalog.view_listing", "org.view_staff"],
     Role.DESIGNER: [*CATALOG_VIEW],
     Role.CUSTOMER_SERVICE: [
@@ -136,6 +160,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.FINANCE: [
         *CATALOG_VIEW,
+        *STOCK_VIEW,
         "orders.view_order",
         "orders.view_aftersale",
         "org.view_shop",

@@ -1,11 +1,14 @@
 from django.contrib import admin
 
 from shopops.stock.models import (
+    CountLine,
+    CountSheet,
     Location,
     Lot,
     Movement,
     Reservation,
     StockLevel,
+    StockReport,
     Warehouse,
 )
 
@@ -68,3 +71,51 @@ class ReservationAdmin(admin.ModelAdmin):
     list_display = ["line", "level", "quantity", "state", "created_at"]
     list_filter = ["state"]
     raw_id_fields = ["line", "level"]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Written by the stock services only (counts, reports): the admin reads."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+COUNT_LINE_FIELDS = (
+    "level",
+    "expected",
+    "counted",
+    "quality",
+    "problem_quantity",
+    "note",
+    "posted_delta",
+    "posted_quarantine",
+)
+
+
+class CountLineInline(admin.TabularInline):
+    model = CountLine
+    fields = COUNT_LINE_FIELDS
+    readonly_fields = COUNT_LINE_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CountSheet)
+class CountSheetAdmin(_ReadOnly):
+    list_display = ["pk", "scope", "warehouse", "location", "category", "state"]
+    list_filter = ["state", "scope"]
+    inlines = [CountLineInline]
+
+
+@admin.register(StockReport)
+class StockReportAdmin(_ReadOnly):
+    list_display = ["month", "as_of", "built_at", "built_by"]

@@ -6,3 +6,8 @@ class StockConfig(AppConfig):
     name = "shopops.stock"
     label = "stock"
     verbose_name = _("库存")
+
+    def ready(self) -> None:
+        from shopops.stock import duties
+
+        duties.plug_in()

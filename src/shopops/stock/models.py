@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from shopops.catalog.models import Sku
+from shopops.catalog.models import Category, Sku
 from shopops.orders.models import Order, OrderLine
 
 
@@ -227,3 +227,218 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} × {self.quantity}"
+
+
+class CountSheet(models.Model):
+    """A stock count (盘点单) of one warehouse, location or category: its lines hold the
+    book quantity when counted and what was found; posting turns the differences into
+    count-correction movements."""
+
+    class Scope(models.TextChoices):
+        WAREHOUSE = "warehouse", _("按仓库")
+        LOCATION = "location", _("按库位")
+        CATEGORY = "category", _("按类目")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("盘点中")
+        SUBMITTED = "submitted", _("待过账")
+        POSTED = "posted", _("已过账")
+
+    scope = models.CharField(_("范围"), max_length=16, choices=Scope.choices)
+    warehouse = models.ForeignKey(
+        Warehouse,
+        verbose_name=_("仓库"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="count_sheets",
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("库位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="count_sheets",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="count_sheets",
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.OPEN
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("过账人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    posted_at = models.DateTimeField(_("过账时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("盘点单")
+        verbose_name_plural = _("盘点单")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="warehouse", warehouse__isnull=False)
+                | Q(scope="location", location__isnull=False)
+                | Q(scope="category", category__isnull=False),
+                name="count_sheet_scope_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="posted") | Q(posted_at__isnull=False),
+                name="count_sheet_posted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "posted_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        """Return what the sheet counts ("主仓库", "main/A-01", "帐篷 @ 主仓库")."""
+        if self.scope == self.Scope.LOCATION and self.location is not None:
+            return str(self.location)
+        if self.scope == self.Scope.CATEGORY and self.category is not None:
+            where = f" @ {self.warehouse}" if self.warehouse is not None else ""
+            return f"{self.category}{where}"
+        return str(self.warehouse or "")
+
+
+class CountLine(models.Model):
+    """One stock level on a count sheet: the book quantity, what was counted, and how
+    many of the counted units are damaged or expired."""
+
+    class Quality(models.TextChoices):
+        GOOD = "good", _("完好")
+        DAMAGED = "damaged", _("破损")
+        EXPIRED = "expired", _("过期")
+
+    sheet = models.ForeignKey(
+        CountSheet,
+        verbose_name=_("盘点单"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    level = models.ForeignKey(
+        StockLevel,
+        verbose_name=_("库存"),
+        on_delete=models.PROTECT,
+        related_name="count_lines",
+    )
+    expected = models.IntegerField(
+        _("账面数量"), help_text=_("开单时的在库数，录入实盘时更新为当时的在库数")
+    )
+    counted = models.IntegerField(_("实盘数量"), null=True, blank=True)
+    quality = models.CharField(
+        _("质量"), max_length=16, choices=Quality.choices, default=Quality.GOOD
+    )
+    problem_quantity = models.IntegerField(
+        _("问题数量"), default=0, help_text=_("实盘数量中破损或过期的件数")
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("盘点人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    counted_at = models.DateTimeField(_("盘点时间"), null=True, blank=True)
+    posted_delta = models.IntegerField(_("过账差异"), null=True, blank=True)
+    posted_quarantine = models.IntegerField(_("过账隔离"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("盘点明细")
+        verbose_name_plural = _("盘点明细")
+        ordering = ["sheet", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "level"], name="count_line_level_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(expected__gte=0), name="count_line_expected_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted__isnull=True) | Q(counted__gte=0),
+                name="count_line_counted_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(problem_quantity__gte=0)
+                & (
+                    Q(counted__isnull=True, problem_quantity=0)
+                    | Q(problem_quantity__lte=F("counted"))
+                ),
+                name="count_line_problem_within_counted",
+            ),
+            models.CheckConstraint(
+                condition=Q(quality="good", problem_quantity=0) | ~Q(quality="good"),
+                name="count_line_good_has_no_problem",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id}: {self.level_id}"
+
+    @property
+    def difference(self) -> int | None:
+        """Return counted − book quantity (None until counted)."""
+        return None if self.counted is None else self.counted - self.expected
+
+
+class StockReport(models.Model):
+    """The monthly stock and shelf-life report (LOG-1.4), kept for history.
+
+    `data` is the report as built (JSON; money and quantities of money as decimal
+    strings), so a report reads the same later, whatever happened to the stock since.
+    """
+
+    month = models.DateField(_("月份"), unique=True, help_text=_("该月的 1 日"))
+    as_of = models.DateField(_("截至"))
+    built_at = models.DateTimeField(_("生成时间"))
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("生成人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    data = models.JSONField(_("内容"), default=dict)
+
+    class Meta:
+        verbose_name = _("库存与保质期月报")
+        verbose_name_plural = _("库存与保质期月报")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -5,6 +5,7 @@ that would make a quantity negative."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ from shopops.stock.models import (
 )
 
 DEFAULT_WAREHOUSE = "main"
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 DEFAULT_LOCATION = "DEFAULT"
 
 
@@ -378,3 +380,53 @@ def stock_ship_order(*, actor: Any, order: Order, reference: str = "") -> int:
             state=Reservation.State.SHIPPED
         )
     return sum(r.quantity for r in reservations)
+
+
+def warehouse_create(*, actor: Any, code: str, name: str) -> Warehouse:
+    """Add a warehouse (the first one becomes the default) with its default location."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise ValidationError(_("仓库代码和名称都要填写"))
+    if len(code) > 32 or len(name) > 100 or not _SLUG.fullmatch(code):
+        raise ValidationError(_("仓库代码只能用字母、数字、- 和 _，最多 32 个字符"))
+    if Warehouse.objects.filter(code=code).exists():
+        raise ValidationError(_("仓库代码 %s 已存在") % code)
+    with transaction.atomic():
+        warehouse = Warehouse.objects.create(
+            code=code,
+            name=name,
+            is_default=not Warehouse.objects.filter(is_default=True).exists(),
+        )
+        Location.objects.create(warehouse=warehouse, code=DEFAULT_LOCATION)
+        audit_record(
+            actor=actor,
+            verb="stock.warehouse_create",
+            obj=warehouse,
+            action=AuditEntry.Action.CREATE,
+            changes={"code": code, "name": name},
+        )
+    return warehouse
+
+
+def location_create(*, actor: Any, warehouse: Warehouse, code: str) -> Location:
+    """Add a shelf place to a warehouse (codes sort in walking order: A-01-02)."""
+    code = code.strip().upper()
+    if not code:
+        raise ValidationError(_("库位代码不能为空"))
+    if len(code) > 32:
+        raise ValidationError(_("库位代码最多 32 个字符"))
+    if Location.objects.filter(warehouse=warehouse, code=code).exists():
+        raise ValidationError(
+            _("%(warehouse)s 已有库位 %(code)s")
+            % {"warehouse": warehouse.name, "code": code}
+        )
+    with transaction.atomic():
+        location = Location.objects.create(warehouse=warehouse, code=code)
+        audit_record(
+            actor=actor,
+            verb="stock.location_create",
+            obj=location,
+            action=AuditEntry.Action.CREATE,
+            changes={"warehouse": warehouse.code, "code": code},
+        )
+    return location

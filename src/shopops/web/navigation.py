@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem(_("晚班队列"), "orders:evening_queue", "orders.handle_hold"),
     NavItem(_("售后"), "orders:after_sales", "orders.view_aftersale"),
     NavItem(_("投诉"), "orders:complaints", "orders.view_complaint"),
+    NavItem(_("库存"), "stock:levels", "stock.view_stocklevel"),
     NavItem(_("商品"), "catalog:products", "catalog.view_product"),
     NavItem(_("店铺宝贝"), "catalog:listings", "catalog.view_listing"),
     NavItem(_("采购"), "purchasing:suggestions", "purchasing.view_purchasesuggestion"),

@@ -1,0 +1,550 @@
+"""Stock pages: levels by SKU, the movements ledger, manual receipts and adjustments,
+warehouses and locations, counts (LOG-1.3) and the monthly report (LOG-1.4).
+Thin: check the permission, parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shopops.catalog.models import Category
+from shopops.core import clock
+from shopops.stock import counts, reports, selectors, services
+from shopops.stock.forms import (
+    AdjustForm,
+    CountLineAddForm,
+    CountLineForm,
+    CountSheetForm,
+    LocationForm,
+    ReceiveForm,
+    ReportBuildForm,
+    WarehouseForm,
+)
+from shopops.stock.models import (
+    CountLine,
+    CountSheet,
+    Location,
+    Movement,
+    StockLevel,
+    StockReport,
+    Warehouse,
+)
+
+EXPIRY_WARN_DAYS = 30
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _text(request: HttpRequest, name: str, limit: int = 64) -> str:
+    """Return a query parameter as search text (no NUL: PostgreSQL refuses it)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _level_filters(request: HttpRequest) -> selectors.LevelFilters:
+    return selectors.LevelFilters(
+        category_id=_int(request.GET.get("category")),
+        warehouse_id=_int(request.GET.get("warehouse")),
+        location_id=_int(request.GET.get("location")),
+        search=_text(request, "q"),
+        stockout=request.GET.get("stockout") == "1",
+    )
+
+
+def _mark_expiry(levels: list[StockLevel], today: dt.date) -> None:
+    for level in levels:
+        expiry = level.lot.expiry_date
+        level.days_left = (expiry - today).days if expiry else None  # type: ignore[attr-defined]
+
+
+# --- levels and the ledger ------------------------------------------------------
+
+
+@login_required
+@permission_required("stock.view_stocklevel", raise_exception=True)
+def level_list(request: HttpRequest) -> HttpResponse:
+    filters = _level_filters(request)
+    page = Paginator(selectors.sku_stock_list(filters), 50).get_page(
+        request.GET.get("page")
+    )
+    skus = list(page)
+    by_sku = selectors.levels_for_skus([s.pk for s in skus], filters)
+    today = clock.today()
+    for levels in by_sku.values():
+        _mark_expiry(levels, today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "stock/levels.html",
+        {
+            "page": page,
+            "rows": [{"sku": s, "levels": by_sku.get(s.pk, [])} for s in skus],
+            "categories": Category.objects.all(),
+            "warehouses": Warehouse.objects.all(),
+            "locations": selectors.location_list(),
+            "filters": query,
+            "warn_days": EXPIRY_WARN_DAYS,
+        },
+    )
+
+
+@login_required
+@permission_required("stock.view_movement", raise_exception=True)
+def movement_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.movement_list(
+        kind=_text(request, "kind", 20),
+        sku=_text(request, "sku"),
+        level_id=_int(request.GET.get("level")),
+        date_from=_date(request.GET.get("from")),
+        date_to=_date(request.GET.get("to")),
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "stock/movements.html",
+        {"page": page, "kinds": Movement.Kind.choices, "filters": query},
+    )
+
+
+@login_required
+@permission_required("stock.add_movement", raise_exception=True)
+def receive(request: HttpRequest) -> HttpResponse:
+    form = ReceiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            movement = services.stock_receive(
+                actor=request.user,
+                sku=data["sku"],
+                quantity=data["quantity"],
+                location=data["location"],
+                lot_no=data["lot_no"],
+                production_date=data["production_date"],
+                expiry_date=data["expiry_date"],
+                reference=data["reference"],
+                reason=data["reason"] or _("手工入库"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("已入库 %(code)s × %(n)d")
+                % {"code": data["sku"].outer_code, "n": movement.on_hand_delta},
+            )
+            return redirect(reverse("stock:levels") + f"?q={data['sku'].outer_code}")
+    return render(request, "stock/receive.html", {"form": form})
+
+
+@login_required
+@permission_required("stock.add_movement", raise_exception=True)
+def level_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    level = get_object_or_404(
+        StockLevel.objects.select_related("sku__product", "lot", "location__warehouse"),
+        pk=pk,
+    )
+    form = AdjustForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stock_adjust(
+                actor=request.user,
+                level=level,
+                delta=form.cleaned_data["delta"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("已调整 %(code)s：%(delta)+d")
+                % {"code": level.sku.outer_code, "delta": form.cleaned_data["delta"]},
+            )
+            return redirect(reverse("stock:levels") + f"?q={level.sku.outer_code}")
+    return render(
+        request,
+        "stock/adjust.html",
+        {
+            "level": level,
+            "form": form,
+            "movements": selectors.movement_list(level_id=level.pk)[:20],
+        },
+    )
+
+
+# --- warehouses and locations ------------------------------------------------------
+
+
+@login_required
+@permission_required("stock.view_warehouse", raise_exception=True)
+def warehouse_list(request: HttpRequest) -> HttpResponse:
+    locations = Location.objects.annotate(
+        in_stock=Count("stock_levels", filter=Q(stock_levels__on_hand__gt=0))
+    ).order_by("code")
+    warehouses = Warehouse.objects.prefetch_related(
+        Prefetch("locations", queryset=locations)
+    ).order_by("code")
+    return render(
+        request,
+        "stock/warehouses.html",
+        {
+            "warehouses": warehouses,
+            "warehouse_form": WarehouseForm(),
+            "location_form": LocationForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("stock.add_warehouse", raise_exception=True)
+@require_POST
+def warehouse_new(request: HttpRequest) -> HttpResponse:
+    form = WarehouseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("仓库代码只能用字母、数字、- 和 _；名称必填"))
+        return redirect("stock:warehouses")
+    try:
+        warehouse = services.warehouse_create(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已添加仓库 %s") % warehouse.name)
+    return redirect("stock:warehouses")
+
+
+@login_required
+@permission_required("stock.add_location", raise_exception=True)
+@require_POST
+def location_new(request: HttpRequest) -> HttpResponse:
+    form = LocationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择仓库并填写库位代码"))
+        return redirect("stock:warehouses")
+    try:
+        location = services.location_create(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已添加库位 %s") % location)
+    return redirect("stock:warehouses")
+
+
+# --- counts (LOG-1.3) ----------------------------------------------------------------
+
+
+@login_required
+@permission_required("stock.view_countsheet", raise_exception=True)
+def count_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in CountSheet.State.values:
+        state = ""
+    page = Paginator(selectors.count_sheet_list(state=state), 50).get_page(
+        request.GET.get("page")
+    )
+    status = selectors.count_status()
+    return render(
+        request,
+        "stock/counts.html",
+        {
+            "page": page,
+            "form": CountSheetForm(),
+            "states": CountSheet.State.choices,
+            "state": state,
+            "filters": {"state": state} if state else None,
+            "days_since": status.days_since_last_post(clock.today()),
+        },
+    )
+
+
+@login_required
+@permission_required("stock.add_countsheet", raise_exception=True)
+@require_POST
+def count_new(request: HttpRequest) -> HttpResponse:
+    form = CountSheetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("盘点范围填写不完整"))
+        return redirect("stock:counts")
+    try:
+        sheet = counts.count_sheet_create(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("stock:counts")
+    messages.success(
+        request,
+        _("已开盘点单 #%(id)d，共 %(n)d 行")
+        % {"id": sheet.pk, "n": sheet.lines.count()},
+    )
+    return redirect("stock:count_detail", sheet.pk)
+
+
+def _count_lines(sheet: CountSheet) -> Any:
+    return sheet.lines.select_related(
+        "level__sku__product", "level__lot", "level__location__warehouse"
+    ).order_by("level__location__code", "level__sku__outer_code", "pk")
+
+
+@login_required
+@permission_required("stock.view_countsheet", raise_exception=True)
+def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = get_object_or_404(
+        CountSheet.objects.select_related(
+            "warehouse", "location__warehouse", "category", "created_by", "posted_by"
+        ),
+        pk=pk,
+    )
+    lines = _count_lines(sheet)
+    all_lines = list(lines)
+    todo = request.GET.get("todo") == "1"
+    search = _text(request, "q")
+    shown = [
+        line
+        for line in all_lines
+        if (not todo or line.counted is None)
+        and (
+            not search
+            or search.lower() in line.level.sku.outer_code.lower()
+            or search == line.level.sku.barcode
+            or search.lower() in line.level.lot.lot_no.lower()
+        )
+    ]
+    return render(
+        request,
+        "stock/count_detail.html",
+        {
+            "sheet": sheet,
+            "lines": shown,
+            "total": len(all_lines),
+            "counted": sum(1 for line in all_lines if line.counted is not None),
+            "differences": sum(
+                1 for line in all_lines if line.difference not in (None, 0)
+            ),
+            "editable": sheet.state == CountSheet.State.OPEN
+            and request.user.has_perm("stock.change_countsheet"),
+            "qualities": CountLine.Quality.choices,
+            "add_form": CountLineAddForm(sheet=sheet),
+            "todo": todo,
+            "q": search,
+        },
+    )
+
+
+@login_required
+@permission_required("stock.change_countsheet", raise_exception=True)
+@require_POST
+def count_line_record(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    line = get_object_or_404(
+        CountLine.objects.select_related("sheet"), pk=line_pk, sheet_id=pk
+    )
+    form = CountLineForm(request.POST)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            line = counts.count_line_record(
+                actor=request.user,
+                line=line,
+                counted=data["counted"],
+                quality=data["quality"] or CountLine.Quality.GOOD,
+                problem_quantity=data["problem_quantity"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            error = _errors(exc)
+    else:
+        error = _("实盘数量应为 0 或正整数")
+    if request.headers.get("HX-Request"):
+        # The row, and the sheet's progress out of band.
+        sheet = CountSheet.objects.select_related(
+            "warehouse", "location__warehouse", "category"
+        ).get(pk=pk)
+        figures = sheet.lines.aggregate(
+            n_total=Count("pk"),
+            n_counted=Count("pk", filter=Q(counted__isnull=False)),
+            n_differences=Count(
+                "pk", filter=Q(counted__isnull=False) & ~Q(counted=F("expected"))
+            ),
+        )
+        progress = {key[2:]: value for key, value in figures.items()}
+        return render(
+            request,
+            "stock/partials/count_line.html",
+            {
+                "line": _count_lines(sheet).get(pk=line.pk),
+                "sheet": sheet,
+                "editable": True,
+                "qualities": CountLine.Quality.choices,
+                "error": error,
+                "saved": not error,
+                "oob_progress": True,
+                **progress,
+            },
+        )
+    if error:
+        messages.error(request, f"{line.level.sku.outer_code}：{error}")
+    return redirect(reverse("stock:count_detail", args=[pk]) + f"#line-{line.pk}")
+
+
+@login_required
+@permission_required("stock.change_countsheet", raise_exception=True)
+@require_POST
+def count_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = get_object_or_404(CountSheet, pk=pk)
+    form = CountLineAddForm(request.POST, sheet=sheet)
+    if not form.is_valid():
+        messages.error(
+            request, "；".join(str(e) for errs in form.errors.values() for e in errs)
+        )
+        return redirect("stock:count_detail", pk)
+    try:
+        line = counts.count_line_add(
+            actor=request.user, sheet=sheet, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("stock:count_detail", pk)
+    messages.success(
+        request, _("已添加 %s，请录入实盘数量") % line.level.sku.outer_code
+    )
+    return redirect(reverse("stock:count_detail", args=[pk]) + f"#line-{line.pk}")
+
+
+@login_required
+@permission_required("stock.change_countsheet", raise_exception=True)
+@require_POST
+def count_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    sheet = get_object_or_404(CountSheet, pk=pk)
+    try:
+        if action == "submit":
+            counts.count_sheet_submit(actor=request.user, sheet=sheet)
+            messages.success(request, _("盘点单 #%d 已提交，等待过账") % sheet.pk)
+        elif action == "reopen":
+            counts.count_sheet_reopen(actor=request.user, sheet=sheet)
+            messages.success(request, _("盘点单 #%d 已退回重盘") % sheet.pk)
+        else:
+            result = counts.count_sheet_post(actor=request.user, sheet=sheet)
+            text = _(
+                "盘点单 #%(id)d 已过账：盘盈 %(gained)d 件，盘亏 %(lost)d 件，"
+                "隔离 %(quarantined)d 件"
+            ) % {
+                "id": sheet.pk,
+                "gained": result.gained,
+                "lost": result.lost,
+                "quarantined": result.quarantined,
+            }
+            messages.success(request, text)
+            if result.not_quarantined:
+                messages.warning(
+                    request,
+                    _("%d 件破损或过期的商品已被订单预留，未能隔离，请在发货质检时拦截")
+                    % result.not_quarantined,
+                )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("stock:count_detail", pk)
+
+
+# --- the monthly report (LOG-1.4) ------------------------------------------------------
+
+
+@login_required
+@permission_required("stock.view_stockreport", raise_exception=True)
+def report_list(request: HttpRequest) -> HttpResponse:
+    last_month = reports.previous_month(clock.today())
+    return render(
+        request,
+        "stock/reports.html",
+        {
+            "reports": selectors.stock_report_list()[:120],
+            "form": ReportBuildForm(initial={"month": f"{last_month:%Y-%m}"}),
+            "last_month": last_month,
+        },
+    )
+
+
+@login_required
+@permission_required("stock.add_stockreport", raise_exception=True)
+@require_POST
+def report_build(request: HttpRequest) -> HttpResponse:
+    form = ReportBuildForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("月份格式应为 2026-11"))
+        return redirect("stock:reports")
+    try:
+        report, created = reports.stock_report_build(
+            actor=request.user,
+            month=form.cleaned_data["month"],
+            rebuild=form.cleaned_data["rebuild"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("stock:reports")
+    if created or form.cleaned_data["rebuild"]:
+        messages.success(request, _("已生成 %s 的报告") % f"{report.month:%Y-%m}")
+    else:
+        messages.info(request, _("%s 的报告已经生成过") % f"{report.month:%Y-%m}")
+    return redirect("stock:report_detail", report.pk)
+
+
+@login_required
+@permission_required("stock.view_stockreport", raise_exception=True)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(StockReport.objects.select_related("built_by"), pk=pk)
+    data = report.data
+    return render(
+        request,
+        "stock/report_detail.html",
+        {
+            "report": report,
+            "data": data,
+            "summary": data.get("summary", {}),
+            "buckets": [
+                (b, [r for r in data.get("expiring", []) if r["bucket"] == b])
+                for b in reports.EXPIRY_BUCKETS
+            ],
+        },
+    )
+
+
+@login_required
+@permission_required("stock.view_stockreport", raise_exception=True)
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(StockReport, pk=pk)
+    response = HttpResponse(
+        reports.stock_report_xlsx(report),
+        content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="stock-report-{report.month:%Y-%m}.xlsx"'
+    )
+    return response
