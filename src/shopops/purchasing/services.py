@@ -334,6 +334,7 @@ def _carry_over(suggestion: PurchaseSuggestion) -> PurchaseSuggestion:
     current = (
         PurchaseSuggestion.objects.select_for_update()
         .filter(day=target_day, sku_id=suggestion.sku_id)
+        .order_by("pk")
         .first()
     )
     if current is not None:
