@@ -202,3 +202,26 @@ def test_settings_and_prices_through_the_api(as_role, wanted):
     )
     send(ops, "post", "/suggestions/build", {})
     assert PurchaseSuggestion.objects.get(sku=gas).suggested_quantity == 24
+
+
+def test_supplier_terms_through_the_api(as_role, wanted):
+    supplier, _gas, _pole = wanted
+    ops = as_role("ops")
+    saved = send(
+        ops,
+        "put",
+        f"/supplier-terms/{supplier.pk}",
+        {"payment_terms": "月结 30 天", "review_days": 3},
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["review_days"] == 3
+    assert [t["supplier"] for t in ops.get(f"{API}/supplier-terms").json()] == ["gear"]
+    assert send(ops, "put", "/supplier-terms/999999", {}).status_code == 404
+    assert (
+        send(
+            as_role("finance"), "put", f"/supplier-terms/{supplier.pk}", {}
+        ).status_code
+        == 403
+    )
+    send(ops, "post", "/suggestions/build", {})
+    assert {s.review_days for s in PurchaseSuggestion.objects.all()} == {3}

@@ -23,7 +23,7 @@ from shopops.catalog.models import Sku, Supplier
 from shopops.core.api_auth import require_perm
 from shopops.core.money import money_str
 from shopops.purchasing import selectors, services
-from shopops.purchasing.models import PurchaseOrder, PurchaseSuggestion
+from shopops.purchasing.models import PurchaseOrder, PurchaseSuggestion, SupplierTerms
 
 router = Router(tags=["purchasing"])
 
@@ -91,6 +91,24 @@ class SupplierPriceIn(Schema):
     price: MoneyIn
     min_order_quantity: Annotated[int, Field(ge=1, le=services.MAX_QUANTITY)] = 1
     order_multiple: Annotated[int, Field(ge=1, le=services.MAX_QUANTITY)] = 1
+
+
+class SupplierTermsOut(Schema):
+    supplier_id: int
+    supplier: str
+    payment_terms: str
+    review_days: int | None
+    note: str
+
+    @staticmethod
+    def resolve_supplier(obj: Any) -> str:
+        return obj.supplier.code
+
+
+class SupplierTermsIn(Schema):
+    payment_terms: Annotated[str, Field(max_length=200), AfterValidator(_no_nul)] = ""
+    review_days: Days | None = None
+    note: Short = ""
 
 
 class SuggestionOut(Schema):
@@ -384,6 +402,34 @@ def supplier_price_set(request: HttpRequest, payload: SupplierPriceIn) -> Any:
             order_multiple=payload.order_multiple,
         )
     return selectors.supplier_price_list().get(pk=row.pk)
+
+
+@router.get("/purchasing/supplier-terms", response=list[SupplierTermsOut])
+def supplier_terms(request: HttpRequest) -> Any:
+    """Return every supplier's payment terms and own review period."""
+    require_perm(request, "purchasing.view_supplierterms")
+    return list(
+        SupplierTerms.objects.select_related("supplier").order_by("supplier__code")
+    )
+
+
+@router.put("/purchasing/supplier-terms/{int:supplier_id}", response=SupplierTermsOut)
+def supplier_terms_update(
+    request: HttpRequest, supplier_id: int, payload: SupplierTermsIn
+) -> Any:
+    """Record a supplier's payment terms and review period (null: the settings')."""
+    require_perm(request, "purchasing.change_supplierterms")
+    supplier = Supplier.objects.filter(pk=supplier_id).first()
+    if supplier is None:
+        raise HttpError(404, f"supplier {supplier_id} not found")
+    with _service_errors():
+        return services.supplier_terms_update(
+            actor=request.user,
+            supplier=supplier,
+            payment_terms=payload.payment_terms,
+            review_days=payload.review_days,
+            note=payload.note,
+        )
 
 
 # --- suggestions --------------------------------------------------------------
