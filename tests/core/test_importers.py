@@ -40,7 +40,13 @@ from shopops.core.importers import (
     text_cell,
 )
 
-TMALL = Path("/work/shared/data/real/tmall_order_report.csv")
+TMALL = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "real"
+    / "tmall_order_report.csv"
+)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ORDER_SPEC = Spec(
