@@ -9,6 +9,7 @@ from shopops.orders.api import router as orders_router
 from shopops.org.api import router as org_router
 from shopops.purchasing.api import router as purchasing_router
 from shopops.org.api_auth import TokenAuth
+from shopops.shipping.api import router as shipping_router
 from shopops.stock.api import router as stock_router
 
 api = NinjaAPI(
@@ -21,5 +22,6 @@ api.add_router("/", core_router)
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
+api.add_router("/", shipping_router)
 api.add_router("/", purchasing_router)
 api.add_router("/", stock_router)

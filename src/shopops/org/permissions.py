@@ -99,17 +99,49 @@ AFTER_SALE_RAISE = [
     "orders.change_complaint",
 ]
 
+# Shipping: pick, check and pack, ship (LOG-2.1, LOG-2.5); courier delays (LOG-2.3);
+# hand-off problems and the weekly analysis (LOG-2.6, OPS-3.4).
+SHIPPING_VIEW = [
+    "shipping.view_picklist",
+    "shipping.view_qualitycheck",
+    "shipping.view_shipment",
+    "shipping.view_courierdelay",
+    "shipping.view_handoffproblem",
+    "shipping.view_analysis",
+]
+SHIPPING_PACK = [
+    "shipping.view_picklist",
+    "shipping.add_picklist",
+    "shipping.change_picklist",
+    "shipping.view_qualitycheck",
+    "shipping.add_qualitycheck",
+    "shipping.view_shipment",
+    "shipping.add_shipment",
+    "shipping.view_courierdelay",
+    "shipping.view_handoffproblem",
+    "shipping.add_handoffproblem",
+]
+SHIPPING_DELAYS = [
+    "shipping.view_courierdelay",
+    "shipping.add_courierdelay",
+    "shipping.change_courierdelay",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.GENERAL_MANAGER: [
         *VIEW_ALL,
         *STOCK_VIEW,
         "org.add_shop",
         "org.change_shop",
+        *SHIPPING_VIEW,
         *PURCHASING_VIEW,
     ],
     Role.OPS_MANAGER: [
         *VIEW_ALL,
         *STOCK_EDIT,
+        *SHIPPING_VIEW,
+        *SHIPPING_DELAYS,
+        "shipping.add_handoffproblem",
         *CATALOG_EDIT,
         "org.add_shop",
         "org.change_shop",
@@ -133,6 +165,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.LOGISTICS: [
         *STOCK_EDIT,
+        *SHIPPING_VIEW,
+        *SHIPPING_PACK,
+        *SHIPPING_DELAYS,
         *CATALOG_EDIT,
         *CATALOG_VIEW,
         "catalog.view_listing",
@@ -147,7 +182,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_shop",
         *PURCHASING_EDIT,
     ],
-    Role.SHIPPING: [*CATALOG_VIEW, *STOCK_VIEW, "orders.view_order", *HOLDS_EDIT],
+    Role.SHIPPING: [
+        *CATALOG_VIEW,
+        *STOCK_VIEW,
+        "orders.view_order",
+        *HOLDS_EDIT,
+        *SHIPPING_PACK,
+    ],
     Role.DESIGN_LEAD: [*CATALOG_VIEW, "catalog.view_listing", "org.view_staff"],
     Role.DESIGNER: [*CATALOG_VIEW],
     Role.CUSTOMER_SERVICE: [
