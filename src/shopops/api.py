@@ -7,8 +7,8 @@ from shopops.catalog.api import router as catalog_router
 from shopops.core.api import router as core_router
 from shopops.orders.api import router as orders_router
 from shopops.org.api import router as org_router
-from shopops.purchasing.api import router as purchasing_router
 from shopops.org.api_auth import TokenAuth
+from shopops.purchasing.api import router as purchasing_router
 from shopops.shipping.api import router as shipping_router
 from shopops.stock.api import router as stock_router
 
