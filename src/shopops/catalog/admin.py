@@ -20,7 +20,15 @@ class SupplierAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "category", "shelf_life_days", "cost_price", "list_price", "status"]
+    list_display = [
+        "code",
+        "title",
+        "category",
+        "shelf_life_days",
+        "cost_price",
+        "list_price",
+        "status",
+    ]
     list_filter = ["category", "status"]
     search_fields = ["code", "title", "skus__outer_code"]
     inlines = [SkuInline]

@@ -55,7 +55,10 @@ class Product(models.Model):
     code = models.CharField(_("商品编码"), max_length=64, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     category = models.ForeignKey(
-        Category, verbose_name=_("类目"), on_delete=models.PROTECT, related_name="products"
+        Category,
+        verbose_name=_("类目"),
+        on_delete=models.PROTECT,
+        related_name="products",
     )
     shelf_life_days = models.PositiveIntegerField(
         _("保质期（天）"), null=True, blank=True, help_text=_("无保质期留空")
@@ -79,8 +82,12 @@ class Product(models.Model):
         verbose_name_plural = _("商品")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(cost_price__gte=0), name="product_cost_not_negative"),
-            models.CheckConstraint(condition=Q(list_price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(cost_price__gte=0), name="product_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(list_price__gte=0), name="product_price_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(shelf_life_days__isnull=True) | Q(shelf_life_days__gt=0),
                 name="product_shelf_life_positive",
@@ -100,7 +107,9 @@ class Sku(models.Model):
     outer_code = models.CharField(_("商家编码"), max_length=64, unique=True)
     attributes = models.CharField(_("销售属性"), max_length=200, blank=True)
     barcode = models.CharField(_("条码"), max_length=64, blank=True)
-    price = MoneyField(_("售价"), null=True, blank=True, help_text=_("留空则用商品标价"))
+    price = MoneyField(
+        _("售价"), null=True, blank=True, help_text=_("留空则用商品标价")
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -124,7 +133,10 @@ class Listing(models.Model):
         Shop, verbose_name=_("店铺"), on_delete=models.CASCADE, related_name="listings"
     )
     product = models.ForeignKey(
-        Product, verbose_name=_("商品"), on_delete=models.CASCADE, related_name="listings"
+        Product,
+        verbose_name=_("商品"),
+        on_delete=models.CASCADE,
+        related_name="listings",
     )
     marketplace_item_id = models.CharField(_("宝贝ID"), max_length=64, blank=True)
     title = models.CharField(_("宝贝标题"), max_length=200)
@@ -139,7 +151,9 @@ class Listing(models.Model):
         verbose_name_plural = _("店铺宝贝")
         ordering = ["shop", "product"]
         constraints = [
-            models.UniqueConstraint(fields=["shop", "product"], name="listing_once_per_shop")
+            models.UniqueConstraint(
+                fields=["shop", "product"], name="listing_once_per_shop"
+            )
         ]
 
     def __str__(self) -> str:

@@ -7,14 +7,20 @@ from django.db.models import Count, Q, QuerySet
 from shopops.catalog.models import Listing, Product
 
 
-def product_list(*, search: str = "", category_id: int | None = None, status: str = "") -> QuerySet[Product]:
+def product_list(
+    *, search: str = "", category_id: int | None = None, status: str = ""
+) -> QuerySet[Product]:
     qs = (
         Product.objects.select_related("category", "default_supplier")
         .annotate(sku_count=Count("skus"))
         .order_by("code")
     )
     if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(code__icontains=search) | Q(skus__outer_code=search)).distinct()
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(code__icontains=search)
+            | Q(skus__outer_code=search)
+        ).distinct()
     if category_id:
         qs = qs.filter(category_id=category_id)
     if status:

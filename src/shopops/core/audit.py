@@ -54,7 +54,9 @@ def audit_record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         verb=verb,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        content_type=ContentType.objects.get_for_model(obj)
+        if obj is not None
+        else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=_plain(changes or {}),

@@ -48,7 +48,9 @@ def cutoff_today(
     return at(today(time_zone), dt.time(hour, minute), time_zone)
 
 
-def day_bounds(day: dt.date, time_zone: str | None = None) -> tuple[dt.datetime, dt.datetime]:
+def day_bounds(
+    day: dt.date, time_zone: str | None = None
+) -> tuple[dt.datetime, dt.datetime]:
     """Return [start, end) of a shop-local calendar day as aware instants."""
     start = at(day, dt.time.min, time_zone)
     return start, at(day + dt.timedelta(days=1), dt.time.min, time_zone)

@@ -182,7 +182,9 @@ class Duty:
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+        return (
+            self.title_en if (get_language() or "").startswith("en") else self.title_zh
+        )
 
 
 class DutyRegistry:

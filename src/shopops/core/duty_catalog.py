@@ -12,7 +12,8 @@ C = Schedule.continuous
 MON, TUE, WED, THU, FRI = 1, 2, 3, 4, 5
 GROUP = C()
 
-# (id, role, 中文, English, schedule)
+# (id, role, 中文, English, schedule): a table, one duty a line.
+# fmt: off
 DUTIES: list[tuple[str, Role, str, str, Schedule]] = [
     # OPS — operations manager 运营经理
     ("OPS-1", Role.OPS_MANAGER, "目标与计划", "Targets and plans", GROUP),
@@ -115,6 +116,7 @@ DUTIES: list[tuple[str, Role, str, str, Schedule]] = [
     ("FIN-1", Role.FINANCE, "指导每日成本、收入与支出统计；接收费用与预算", "Direct daily cost, revenue and expense figures; receive budgets", D("11:00")),
     ("FIN-2", Role.FINANCE, "按公式核算工资", "Pay, from the formula", M(5, "10:00")),
 ]
+# fmt: on
 
 SHIFTS = {"CS-1": Shift.EVENING}
 

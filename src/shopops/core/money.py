@@ -20,7 +20,13 @@ def to_money(value: object) -> Decimal:
         return Decimal(value).quantize(CENT)
     if not isinstance(value, str):
         raise TypeError(f"cannot read money from {type(value).__name__}")
-    text = value.strip().replace(",", "").replace("元", "").replace("¥", "").replace("￥", "")
+    text = (
+        value.strip()
+        .replace(",", "")
+        .replace("元", "")
+        .replace("¥", "")
+        .replace("￥", "")
+    )
     if not text:
         raise ValueError("empty amount")
     try:

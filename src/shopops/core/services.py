@@ -76,7 +76,9 @@ def _claim(duty: Duty, key: str, event: str, at: dt.datetime) -> bool:
     """Record that the scheduler handled this event; False if it already was."""
     try:
         with transaction.atomic():
-            DutyJobRun.objects.create(duty_id=duty.id, period_key=key, event=event, ran_at=at)
+            DutyJobRun.objects.create(
+                duty_id=duty.id, period_key=key, event=event, ran_at=at
+            )
     except IntegrityError:
         return False
     return True
@@ -112,7 +114,9 @@ def duties_tick(*, at: dt.datetime | None = None) -> list[str]:
                 overdue_at = occ.due + OVERDUE_GRACE
                 if (
                     at - CATCH_UP <= overdue_at <= at
-                    and not DutyRun.objects.filter(duty_id=duty.id, period_key=occ.key).exists()
+                    and not DutyRun.objects.filter(
+                        duty_id=duty.id, period_key=occ.key
+                    ).exists()
                     and _claim(duty, occ.key, DutyJobRun.Event.OVERDUE, at)
                 ):
                     _overdue(duty, occ)
@@ -125,7 +129,8 @@ def _start(duty: Duty, occ: Any) -> None:
         notify_roles(
             roles=[duty.role],
             shift=duty.shift,
-            title=_("职责到时：%(id)s %(title)s") % {"id": duty.id, "title": duty.title},
+            title=_("职责到时：%(id)s %(title)s")
+            % {"id": duty.id, "title": duty.title},
             url=reverse("today"),
         )
     _run_jobs(duty, occ, duty.jobs)
@@ -145,6 +150,7 @@ def _overdue(duty: Duty, occ: Any) -> None:
     with transaction.atomic():
         notify_roles(
             roles=[Role.OPS_MANAGER],
-            title=_("职责逾期：%(id)s %(title)s") % {"id": duty.id, "title": duty.title},
+            title=_("职责逾期：%(id)s %(title)s")
+            % {"id": duty.id, "title": duty.title},
             url=reverse("duty_overview"),
         )

@@ -63,9 +63,14 @@ class Staff(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    shift = models.CharField(_("班次"), max_length=16, choices=Shift.choices, blank=True)
+    shift = models.CharField(
+        _("班次"), max_length=16, choices=Shift.choices, blank=True
+    )
     department = models.ForeignKey(
-        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="staff"
+        Department,
+        verbose_name=_("部门"),
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     manager = models.ForeignKey(
         "self",

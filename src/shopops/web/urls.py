@@ -14,7 +14,15 @@ urlpatterns = [
     ),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/badge/", views.notifications_badge, name="notifications_badge"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
-    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        views.notification_open,
+        name="notification_open",
+    ),
     path("audit/", views.audit, name="audit"),
 ]

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print a JSON list")
-        parser.add_argument("--role", choices=Role.values, help="only this role's duties")
+        parser.add_argument(
+            "--role", choices=Role.values, help="only this role's duties"
+        )
 
     def handle(self, *args: Any, json: bool, role: str | None, **options: Any) -> None:
         duties = [d for d in registry if role is None or d.role == role]

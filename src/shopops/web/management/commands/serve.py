@@ -19,7 +19,9 @@ class Command(BaseCommand):
             "--no-jobs", action="store_true", help="do not start the job scheduler"
         )
 
-    def handle(self, *args: Any, host: str, port: str, no_jobs: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: str, no_jobs: bool, **options: Any
+    ) -> None:
         # Stop the scheduler with the server, whether by Ctrl-C or by SIGTERM.
         signal.signal(signal.SIGTERM, _raise_exit)
         consumer = None
