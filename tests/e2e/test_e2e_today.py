@@ -171,9 +171,10 @@ def test_a_duty_marked_done_shows_who_did_it_to_the_ops_manager(
     page = new_page()
     login(page, ops)
     expect(page.locator(".list-group-item", has_text="LOG-1.2")).to_contain_text(
-        logistics.username
+        logistics.name
     )
-    page.get_by_role("link", name="职责总览").first.click()
+    page.get_by_role("button", name="管理").click()
+    page.get_by_role("link", name="职责总览", exact=True).click()
     page.wait_for_url("**/duties/overview/")
     card = page.locator(
         ".card", has=page.get_by_role("heading", name="物流人员", exact=True)
@@ -239,6 +240,7 @@ def test_today_is_usable_on_a_phone(
     toggler.click()
     expect(menu).to_have_class(re.compile(r"(^|\s)show(\s|$)"))  # opened, not opening
     expect(menu).to_be_visible()
+    menu.get_by_role("button", name="管理").click()
     expect(menu.get_by_role("link", name="职责表")).to_be_visible()
     screenshot(page, "today-phone-menu", full_page=False)
     toggler.click()

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from shopops.core import clock
+from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import AfterSale, Complaint, Hold, HoldReasonSetting, Order
 
 
@@ -126,7 +127,13 @@ def holds_handled_today() -> QuerySet[Hold]:
 
 
 def hold_reason_settings() -> dict[str, HoldReasonSetting]:
-    return {s.reason: s for s in HoldReasonSetting.objects.all()}
+    """Return every reason's setting; a missing row reads as its default."""
+    saved = {s.reason: s for s in HoldReasonSetting.objects.all()}
+    return {
+        reason: saved.get(reason)
+        or HoldReasonSetting(reason=reason, flag=flag, message_template=template)
+        for reason, (flag, template) in BY_REASON.items()
+    }
 
 
 def after_sale_queue() -> QuerySet[AfterSale]:

@@ -22,6 +22,7 @@ from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO, to_money
 from shopops.core.notifications import notify, notify_roles, users_with_role
 from shopops.core.roles import Role, Shift
+from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import (
     AfterSale,
     Complaint,
@@ -84,7 +85,11 @@ def order_assert_shippable(order: Order) -> None:
 def _reason_setting(reason: str) -> HoldReasonSetting:
     if reason not in HoldReason.values:
         raise ValidationError(_("未知扣留原因：%s") % reason)
-    return HoldReasonSetting.objects.get(reason=reason)
+    flag, template = BY_REASON[reason]
+    setting, _created = HoldReasonSetting.objects.get_or_create(
+        reason=reason, defaults={"flag": flag, "message_template": template}
+    )
+    return setting
 
 
 def _create_hold(
