@@ -72,7 +72,7 @@ def test_each_role_opens_the_shipping_pages_its_duties_need(client, make_staff, 
 
 def test_the_clerks_navigation_leads_to_the_pack_station(as_clerk):
     page = as_clerk.get("/today/").content.decode()
-    assert "拣货发货" in page
+    assert "打包台" in page
     assert "/shipping/pack/" in page
 
 

@@ -82,6 +82,35 @@ def order_assert_shippable(order: Order) -> None:
         )
 
 
+def order_mark_shipped(
+    *, actor: Any, order: Order, courier: str, tracking_no: str, at: Any
+) -> Order:
+    """Record that a paid order left with `courier` under `tracking_no`, with its
+    history row. The caller (shipping) runs it inside its own transaction, after it
+    has checked the order may ship and consumed its stock."""
+    order_assert_shippable(order)
+    before = {"courier": order.courier, "tracking_no": order.tracking_no}
+    status_from = order.status
+    order.status = Order.Status.SHIPPED
+    order.shipped_at = at
+    order.courier = courier
+    order.tracking_no = tracking_no
+    order.save(
+        update_fields=["status", "shipped_at", "courier", "tracking_no", "updated_at"]
+    )
+    _history(
+        order,
+        actor=actor,
+        note=_("发货：%(courier)s %(no)s") % {"courier": courier, "no": tracking_no},
+        changes={
+            "courier": [before["courier"], courier],
+            "tracking_no": [before["tracking_no"], tracking_no],
+        },
+        status_from=status_from,
+    )
+    return order
+
+
 def _reason_setting(reason: str) -> HoldReasonSetting:
     if reason not in HoldReason.values:
         raise ValidationError(_("未知扣留原因：%s") % reason)

@@ -27,13 +27,13 @@ from shopops.orders.models import (
     HoldReason,
     Order,
     OrderLine,
-    OrderStatusChange,
 )
 from shopops.orders.services import (
     hold_release,
     order_assert_shippable,
     order_hold,
     order_hold_bulk,
+    order_mark_shipped,
     unshipped_orders,
 )
 from shopops.shipping import selectors
@@ -489,37 +489,13 @@ def shipment_create(
             )
         units = stock_ship_order(actor=actor, order=order, reference=tracking_no)
         now = clock.now()
-        before = {
-            "status": order.status,
-            "courier": order.courier,
-            "tracking_no": order.tracking_no,
-        }
-        order.status = Order.Status.SHIPPED
-        order.shipped_at = now
-        order.courier = seller_center_name(courier)
-        order.tracking_no = tracking_no
-        order.save(
-            update_fields=[
-                "status",
-                "shipped_at",
-                "courier",
-                "tracking_no",
-                "updated_at",
-            ]
-        )
-        OrderStatusChange.objects.create(
+        status_before = order.status
+        order_mark_shipped(
+            actor=actor,
             order=order,
+            courier=seller_center_name(courier),
+            tracking_no=tracking_no,
             at=now,
-            source=OrderStatusChange.Source.SERVICE,
-            status_from=before["status"],
-            status_to=order.status,
-            changes={
-                "courier": [before["courier"], order.courier],
-                "tracking_no": [before["tracking_no"], tracking_no],
-            },
-            actor=_actor(actor),
-            note=_("发货：%(courier)s %(no)s")
-            % {"courier": order.courier, "no": tracking_no},
         )
         pick_list = selectors.open_pick_list_of(order)
         shipment = Shipment.objects.create(
@@ -540,7 +516,7 @@ def shipment_create(
                 "courier": courier,
                 "tracking_no": tracking_no,
                 "units": units,
-                "status": [before["status"], order.status],
+                "status": [status_before, order.status],
             },
         )
         if pick_list is not None:
