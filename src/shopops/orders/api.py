@@ -9,27 +9,28 @@ missing object 404. Money is a decimal string ("123.45") in and out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from django.core.exceptions import (
-    ObjectDoesNotExist,
-    PermissionDenied,
-    ValidationError,
-)
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.params import P, QueryEx
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator
 
 from shopops.catalog.models import Sku
 from shopops.core import clock
 from shopops.core.api_auth import require_perm
-from shopops.core.money import money_str
+from shopops.core.api_helpers import (
+    Long,
+    MoneyIn,
+    MoneyOut,
+    Short,
+    get_or_404,
+    no_nul,
+    service_errors,
+    username,
+)
 from shopops.orders import selectors, services
 from shopops.orders.models import (
     AfterSale,
@@ -45,36 +46,6 @@ from shopops.orders.summary import sales_summary as summarise
 from shopops.org.models import Shop
 
 router = Router(tags=["orders"])
-
-M = TypeVar("M", bound=Model)
-
-
-# --- field types --------------------------------------------------------------
-
-
-def _as_money_str(value: object) -> object:
-    return money_str(value) if isinstance(value, Decimal) else value
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-# Money out: a decimal string with two places.
-MoneyOut = Annotated[str, BeforeValidator(_as_money_str)]
-# Money in: a decimal ("12.50" or 12.5), at most two places, never a float in Python.
-MoneyIn = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0)]
-
-
-# Text in: no NUL character (PostgreSQL refuses them), bounded like its column.
-Short = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
-Long = Annotated[str, Field(max_length=5000), AfterValidator(_no_nul)]
-
-
-def _username(user: Any) -> str | None:
-    return user.username if user is not None else None
 
 
 # --- schemas ------------------------------------------------------------------
@@ -141,7 +112,7 @@ class HistoryOut(Schema):
 
     @staticmethod
     def resolve_actor(obj: Any) -> str | None:
-        return _username(obj.actor)
+        return username(obj.actor)
 
 
 class HoldOut(Schema):
@@ -168,19 +139,19 @@ class HoldOut(Schema):
 
     @staticmethod
     def resolve_created_by(obj: Hold) -> str | None:
-        return _username(obj.created_by)
+        return username(obj.created_by)
 
     @staticmethod
     def resolve_owner(obj: Hold) -> str | None:
-        return _username(obj.owner)
+        return username(obj.owner)
 
     @staticmethod
     def resolve_handled_by(obj: Hold) -> str | None:
-        return _username(obj.handled_by)
+        return username(obj.handled_by)
 
     @staticmethod
     def resolve_released_by(obj: Hold) -> str | None:
-        return _username(obj.released_by)
+        return username(obj.released_by)
 
 
 class EveningItemOut(Schema):
@@ -220,11 +191,11 @@ class AfterSaleOut(Schema):
 
     @staticmethod
     def resolve_raised_by(obj: AfterSale) -> str | None:
-        return _username(obj.raised_by)
+        return username(obj.raised_by)
 
     @staticmethod
     def resolve_decided_by(obj: AfterSale) -> str | None:
-        return _username(obj.decided_by)
+        return username(obj.decided_by)
 
 
 class ComplaintOut(Schema):
@@ -245,7 +216,7 @@ class ComplaintOut(Schema):
 
     @staticmethod
     def resolve_raised_by(obj: Complaint) -> str | None:
-        return _username(obj.raised_by)
+        return username(obj.raised_by)
 
 
 class ShopOrderDetailOut(ShopOrderOut):
@@ -319,14 +290,14 @@ class SalesSummaryOut(SalesFiguresOut):
 
 
 class ShopOrdersQuery(Schema):
-    shop: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=32)
-    status: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=24)
+    shop: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=32)
+    status: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=24)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     flag: int | None = Field(None, ge=0, le=5)
     held: bool | None = None
-    province: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=20)
-    q: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=100)
+    province: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=20)
+    q: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=100)
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -339,9 +310,9 @@ class HoldIn(Schema):
 class BulkHoldIn(Schema):
     reason: Short
     note: Short = ""
-    shop: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=32)
-    courier: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=50)
-    province: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=20)
+    shop: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=32)
+    courier: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=50)
+    province: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=20)
 
 
 class DecisionNoteIn(Schema):
@@ -381,24 +352,6 @@ class HoldReasonIn(Schema):
 
 
 # --- helpers ------------------------------------------------------------------
-
-
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    """Turn a service's refusal into the HTTP answer."""
-    try:
-        yield
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "permission denied") from exc
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
-
-
-def _get(qs: QuerySet[M], pk: int, what: str) -> M:
-    try:
-        return qs.get(pk=pk)
-    except ObjectDoesNotExist:
-        raise HttpError(404, f"{what} {pk} not found") from None
 
 
 def _shop(code: str) -> Shop:
@@ -520,12 +473,12 @@ def order_detail(request: HttpRequest, order_id: int) -> Order:
 def order_hold(request: HttpRequest, order_id: int, payload: HoldIn) -> Status:
     """Hold a paid order that cannot ship today and hand it to the evening shift."""
     require_perm(request, "orders.add_hold")
-    order = _get(Order.objects.all(), order_id, "order")
-    with _service_errors():
+    order = get_or_404(Order.objects.all(), order_id, "order")
+    with service_errors():
         hold = services.order_hold(
             actor=request.user, order=order, reason=payload.reason, note=payload.note
         )
-    return Status(201, _get(_holds(), hold.pk, "hold"))
+    return Status(201, get_or_404(_holds(), hold.pk, "hold"))
 
 
 @router.post("/holds/bulk", response={201: list[HoldOut]})
@@ -533,7 +486,7 @@ def hold_bulk(request: HttpRequest, payload: BulkHoldIn) -> Status:
     """Hold every unshipped order of a courier and/or a province."""
     require_perm(request, "orders.add_hold")
     shop_id = _shop(payload.shop).pk if payload.shop else None
-    with _service_errors():
+    with service_errors():
         holds = services.order_hold_bulk(
             actor=request.user,
             reason=payload.reason,
@@ -563,10 +516,10 @@ def hold_list(request: HttpRequest, reason: str = "") -> list[Hold]:
 def hold_release(request: HttpRequest, hold_id: int, payload: DecisionNoteIn) -> Hold:
     """Release a hold; the order may be packed and shipped again."""
     require_perm(request, "orders.change_hold")
-    hold = _get(Hold.objects.all(), hold_id, "hold")
-    with _service_errors():
+    hold = get_or_404(Hold.objects.all(), hold_id, "hold")
+    with service_errors():
         services.hold_release(actor=request.user, hold=hold, note=payload.note)
-    return _get(_holds(), hold_id, "hold")
+    return get_or_404(_holds(), hold_id, "hold")
 
 
 @router.get("/evening-queue", response=list[EveningItemOut])
@@ -596,9 +549,9 @@ def hold_outcome(request: HttpRequest, hold_id: int, payload: OutcomeIn) -> Hold
     """Record what the buyer was told and agreed; a refund or an exchange raises the
     after-sale that logistics confirms."""
     require_perm(request, "orders.handle_hold")
-    hold = _get(Hold.objects.all(), hold_id, "hold")
+    hold = get_or_404(Hold.objects.all(), hold_id, "hold")
     sku = _sku(payload.exchange_sku_id)
-    with _service_errors():
+    with service_errors():
         services.hold_record_outcome(
             actor=request.user,
             hold=hold,
@@ -608,7 +561,7 @@ def hold_outcome(request: HttpRequest, hold_id: int, payload: OutcomeIn) -> Hold
             exchange_sku=sku,
             exchange_quantity=payload.exchange_quantity,
         )
-    return _get(_holds(), hold_id, "hold")
+    return get_or_404(_holds(), hold_id, "hold")
 
 
 @router.get("/hold-reasons", response=list[HoldReasonOut])
@@ -629,7 +582,7 @@ def hold_reason_update(
         or not HoldReasonSetting.objects.filter(reason=reason).exists()
     ):
         raise HttpError(404, f"hold reason {reason!r} not found")
-    with _service_errors():
+    with service_errors():
         return services.hold_reason_setting_update(
             actor=request.user,
             reason=reason,
@@ -660,9 +613,9 @@ def after_sale_raise(
 ) -> Status:
     """Raise a refund or an exchange for logistics to confirm (CS-2)."""
     require_perm(request, "orders.add_aftersale")
-    order = _get(Order.objects.all(), order_id, "order")
+    order = get_or_404(Order.objects.all(), order_id, "order")
     sku = _sku(payload.exchange_sku_id)
-    with _service_errors():
+    with service_errors():
         after_sale = services.after_sale_raise(
             actor=request.user,
             order=order,
@@ -672,7 +625,7 @@ def after_sale_raise(
             exchange_sku=sku,
             exchange_quantity=payload.exchange_quantity,
         )
-    return Status(201, _get(_after_sales(), after_sale.pk, "after-sale"))
+    return Status(201, get_or_404(_after_sales(), after_sale.pk, "after-sale"))
 
 
 @router.post("/after-sales/{after_sale_id}/confirm", response=AfterSaleOut)
@@ -681,12 +634,12 @@ def after_sale_confirm(
 ) -> AfterSale:
     """Confirm a request (LOG-4.2): a refund updates the order's amounts and state."""
     require_perm(request, "orders.change_aftersale")
-    after_sale = _get(AfterSale.objects.all(), after_sale_id, "after-sale")
-    with _service_errors():
+    after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
+    with service_errors():
         services.after_sale_confirm(
             actor=request.user, after_sale=after_sale, note=payload.note
         )
-    return _get(_after_sales(), after_sale_id, "after-sale")
+    return get_or_404(_after_sales(), after_sale_id, "after-sale")
 
 
 @router.post("/after-sales/{after_sale_id}/reject", response=AfterSaleOut)
@@ -695,12 +648,12 @@ def after_sale_reject(
 ) -> AfterSale:
     """Reject a request; the note (why) is required."""
     require_perm(request, "orders.change_aftersale")
-    after_sale = _get(AfterSale.objects.all(), after_sale_id, "after-sale")
-    with _service_errors():
+    after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
+    with service_errors():
         services.after_sale_reject(
             actor=request.user, after_sale=after_sale, note=payload.note
         )
-    return _get(_after_sales(), after_sale_id, "after-sale")
+    return get_or_404(_after_sales(), after_sale_id, "after-sale")
 
 
 # --- complaints -----------------------------------------------------------------
@@ -730,15 +683,15 @@ def complaint_list(
 def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
     """Record a complaint or a dispute on an order (OPS-2.5)."""
     require_perm(request, "orders.add_complaint")
-    order = _get(Order.objects.all(), payload.order_id, "order")
-    with _service_errors():
+    order = get_or_404(Order.objects.all(), payload.order_id, "order")
+    with service_errors():
         complaint = services.complaint_create(
             actor=request.user,
             order=order,
             kind=payload.kind,
             description=payload.description,
         )
-    return Status(201, _get(_complaints(), complaint.pk, "complaint"))
+    return Status(201, get_or_404(_complaints(), complaint.pk, "complaint"))
 
 
 @router.post("/complaints/{complaint_id}", response=ComplaintOut)
@@ -747,15 +700,15 @@ def complaint_update(
 ) -> Complaint:
     """Move a complaint on: its state, and the outcome when it is closed."""
     require_perm(request, "orders.change_complaint")
-    complaint = _get(Complaint.objects.all(), complaint_id, "complaint")
-    with _service_errors():
+    complaint = get_or_404(Complaint.objects.all(), complaint_id, "complaint")
+    with service_errors():
         services.complaint_update(
             actor=request.user,
             complaint=complaint,
             state=payload.state,
             outcome=payload.outcome,
         )
-    return _get(_complaints(), complaint_id, "complaint")
+    return get_or_404(_complaints(), complaint_id, "complaint")
 
 
 # --- sales summary --------------------------------------------------------------
@@ -774,6 +727,6 @@ def sales_summary(
     found = _shop(shop)
     date_to = date_to or clock.today(found.time_zone)
     date_from = date_from or date_to - dt.timedelta(days=29)
-    with _service_errors():
+    with service_errors():
         summary = summarise(shop_id=found.pk, date_from=date_from, date_to=date_to)
     return summary.as_json()

@@ -8,20 +8,22 @@ service's ValidationError answers 422 with its message. Money is a decimal strin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator
 
 from shopops.catalog.models import Sku, Supplier
 from shopops.core.api_auth import require_perm
-from shopops.core.money import money_str
+from shopops.core.api_helpers import (
+    MoneyIn,
+    MoneyOut,
+    Short,
+    no_nul,
+    service_errors,
+)
 from shopops.purchasing import selectors, services
 from shopops.purchasing.models import PurchaseOrder, PurchaseSuggestion, SupplierTerms
 
@@ -31,20 +33,7 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
 
 
-def _as_money_str(value: object) -> object:
-    return money_str(value) if isinstance(value, Decimal) else value
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-MoneyOut = Annotated[str, BeforeValidator(_as_money_str)]
-MoneyIn = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0)]
-Short = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
-LotNo = Annotated[str, Field(max_length=64), AfterValidator(_no_nul)]
+LotNo = Annotated[str, Field(max_length=64), AfterValidator(no_nul)]
 Quantity = Annotated[int, Field(ge=0, le=services.MAX_QUANTITY)]
 Days = Annotated[int, Field(ge=0, le=365)]
 
@@ -106,7 +95,7 @@ class SupplierTermsOut(Schema):
 
 
 class SupplierTermsIn(Schema):
-    payment_terms: Annotated[str, Field(max_length=200), AfterValidator(_no_nul)] = ""
+    payment_terms: Annotated[str, Field(max_length=200), AfterValidator(no_nul)] = ""
     review_days: Days | None = None
     note: Short = ""
 
@@ -308,14 +297,6 @@ class CancelIn(Schema):
 # --- helpers ------------------------------------------------------------------
 
 
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
-
-
 def _check_day(day: dt.date | None) -> dt.date:
     if day is None:
         return selectors.purchasing_day()
@@ -373,7 +354,7 @@ def settings_update(request: HttpRequest, payload: SettingsIn) -> Any:
     """Change some of the formula's figures (the fields given)."""
     require_perm(request, "purchasing.change_purchasesettings")
     values = {k: v for k, v in payload.model_dump().items() if v is not None}
-    with _service_errors():
+    with service_errors():
         return services.purchase_settings_update(actor=request.user, **values)
 
 
@@ -392,7 +373,7 @@ def supplier_price_set(request: HttpRequest, payload: SupplierPriceIn) -> Any:
     sku = Sku.objects.filter(pk=payload.sku_id).first()
     if sku is None:
         raise HttpError(422, f"SKU {payload.sku_id} not found")
-    with _service_errors():
+    with service_errors():
         row = services.supplier_price_set(
             actor=request.user,
             supplier=supplier,
@@ -422,7 +403,7 @@ def supplier_terms_update(
     supplier = Supplier.objects.filter(pk=supplier_id).first()
     if supplier is None:
         raise HttpError(404, f"supplier {supplier_id} not found")
-    with _service_errors():
+    with service_errors():
         return services.supplier_terms_update(
             actor=request.user,
             supplier=supplier,
@@ -482,7 +463,7 @@ def suggestion_edit(
     cut-off the change goes to the SKU's row of the next purchasing day, returned."""
     require_perm(request, "purchasing.change_purchasesuggestion")
     row = _suggestion(suggestion_id)
-    with _service_errors():
+    with service_errors():
         changed = services.purchase_suggestion_set_quantity(
             actor=request.user, suggestion=row, quantity=payload.quantity
         )
@@ -499,7 +480,7 @@ def suggestion_accept(
     for the next purchasing day."""
     require_perm(request, "purchasing.change_purchasesuggestion")
     row = _suggestion(suggestion_id)
-    with _service_errors():
+    with service_errors():
         changed = services.purchase_suggestion_accept(
             actor=request.user, suggestion=row, accepted=payload.accepted
         )
@@ -514,7 +495,7 @@ def suggestions_accept_supplier(
     require_perm(request, "purchasing.change_purchasesuggestion")
     supplier = _supplier(payload.supplier_id)
     day = _check_day(payload.day)
-    with _service_errors():
+    with service_errors():
         changed = services.purchase_suggestions_accept_supplier(
             actor=request.user, day=day, supplier=supplier, accepted=payload.accepted
         )
@@ -527,7 +508,7 @@ def cutoff(request: HttpRequest, payload: CutoffIn) -> Any:
     of `day`) become purchase orders, one per supplier. Idempotent."""
     require_perm(request, "purchasing.add_purchaseorder")
     day = _check_day(payload.day)
-    with _service_errors():
+    with service_errors():
         return services.purchase_cutoff(day=day, actor=request.user)
 
 
@@ -537,7 +518,7 @@ def cutoff(request: HttpRequest, payload: CutoffIn) -> Any:
 @router.get("/purchasing/orders", response=list[OrderOut])
 def order_list(
     request: HttpRequest,
-    state: Annotated[str, AfterValidator(_no_nul)] = "",
+    state: Annotated[str, AfterValidator(no_nul)] = "",
     supplier_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
@@ -564,7 +545,7 @@ def order_receive(request: HttpRequest, order_id: int, payload: ReceiveIn) -> St
     products with a shelf life); `close` ends the order even if units are missing."""
     require_perm(request, "purchasing.add_receipt")
     order = _order(order_id)
-    with _service_errors():
+    with service_errors():
         receipt = services.purchase_order_receive(
             actor=request.user,
             purchase_order=order,
@@ -581,7 +562,7 @@ def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Any:
     """Cancel an order that has received nothing."""
     require_perm(request, "purchasing.change_purchaseorder")
     order = _order(order_id)
-    with _service_errors():
+    with service_errors():
         services.purchase_order_cancel(
             actor=request.user, purchase_order=order, reason=payload.reason
         )

@@ -10,11 +10,8 @@ whose quality check failed or is missing among them — a missing object 404.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -25,6 +22,7 @@ from pydantic import AfterValidator
 
 from shopops.core import clock
 from shopops.core.api_auth import require_perm
+from shopops.core.api_helpers import Short, no_nul, service_errors, username
 from shopops.orders.models import Order
 from shopops.org.models import Shop
 from shopops.shipping import exports, selectors, services
@@ -45,18 +43,7 @@ from shopops.shipping.models import (
 router = Router(tags=["shipping"])
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Short = Annotated[str, Field(max_length=300), AfterValidator(_no_nul)]
-Code = Annotated[str, Field(max_length=32), AfterValidator(_no_nul)]
-
-
-def _username(user: Any) -> str | None:
-    return user.username if user is not None else None
+Code = Annotated[str, Field(max_length=32), AfterValidator(no_nul)]
 
 
 # --- schemas ------------------------------------------------------------------
@@ -116,7 +103,7 @@ class PickListOut(Schema):
 
     @staticmethod
     def resolve_created_by(obj: PickList) -> str | None:
-        return _username(obj.created_by)
+        return username(obj.created_by)
 
     @staticmethod
     def resolve_order_nos(obj: PickList) -> list[str]:
@@ -172,7 +159,7 @@ class QcOut(Schema):
 
     @staticmethod
     def resolve_checked_by(obj: QualityCheck) -> str | None:
-        return _username(obj.checked_by)
+        return username(obj.checked_by)
 
 
 class QcLineOut(Schema):
@@ -215,7 +202,7 @@ class ShipmentOut(Schema):
 
     @staticmethod
     def resolve_shipped_by(obj: Shipment) -> str | None:
-        return _username(obj.shipped_by)
+        return username(obj.shipped_by)
 
 
 class PackOut(Schema):
@@ -233,7 +220,7 @@ class PackOut(Schema):
 
 class DelayIn(Schema):
     courier: Code
-    province: Annotated[str, Field(max_length=20), AfterValidator(_no_nul)] = ""
+    province: Annotated[str, Field(max_length=20), AfterValidator(no_nul)] = ""
     note: Short = ""
 
 
@@ -255,11 +242,11 @@ class DelayOut(Schema):
 
     @staticmethod
     def resolve_declared_by(obj: CourierDelay) -> str | None:
-        return _username(obj.declared_by)
+        return username(obj.declared_by)
 
     @staticmethod
     def resolve_lifted_by(obj: CourierDelay) -> str | None:
-        return _username(obj.lifted_by)
+        return username(obj.lifted_by)
 
     @staticmethod
     def resolve_held_order_nos(obj: CourierDelay) -> list[str]:
@@ -293,7 +280,7 @@ class ProblemOut(Schema):
 
     @staticmethod
     def resolve_recorded_by(obj: HandoffProblem) -> str | None:
-        return _username(obj.recorded_by)
+        return username(obj.recorded_by)
 
 
 class RateOut(Schema):
@@ -340,15 +327,6 @@ class AnalysisOut(Schema):
 
 
 # --- helpers ------------------------------------------------------------------
-
-
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    """Turn a service's refusal into 422 with its message."""
-    try:
-        yield
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
 
 
 def _shop_id(code: str) -> int | None:
@@ -464,7 +442,7 @@ def reserve_waiting(request: HttpRequest, payload: ReserveIn) -> dict[str, Any]:
     """Reserve stock for paid, unheld orders that have none; an order short of stock
     is held as out of stock and handed to the evening customer service."""
     require_perm(request, "shipping.add_picklist")
-    with _service_errors():
+    with service_errors():
         summary = services.orders_reserve_waiting(
             actor=request.user, shop_id=_shop_id(payload.shop), limit=payload.limit
         )
@@ -484,7 +462,7 @@ def pick_list_create(request: HttpRequest, payload: PickListIn) -> Status:
     """Put the oldest reserved, unheld orders on a new pick list, its lines sorted by
     location code, then SKU."""
     require_perm(request, "shipping.add_picklist")
-    with _service_errors():
+    with service_errors():
         pick_list = services.pick_list_create(
             actor=request.user, shop_id=_shop_id(payload.shop), limit=payload.limit
         )
@@ -501,7 +479,7 @@ def pick_list_get(request: HttpRequest, pick_list_id: int) -> PickList:
 def pick_list_close(request: HttpRequest, pick_list_id: int) -> PickList:
     require_perm(request, "shipping.change_picklist")
     pick_list = _pick_list(pick_list_id)
-    with _service_errors():
+    with service_errors():
         services.pick_list_close(actor=request.user, pick_list=pick_list)
     return _pick_list(pick_list_id)
 
@@ -535,7 +513,7 @@ def qc_record(request: HttpRequest, order_id: int, payload: QcIn) -> Status:
     line = order.lines.filter(pk=payload.line_id).first()
     if line is None:
         raise HttpError(404, f"line {payload.line_id} of order {order_id} not found")
-    with _service_errors():
+    with service_errors():
         check = services.qc_record(
             actor=request.user,
             order=order,
@@ -551,7 +529,7 @@ def qc_record(request: HttpRequest, order_id: int, payload: QcIn) -> Status:
 @router.post("/shipping/orders/{order_id}/qc/pass-all", response={201: list[QcOut]})
 def qc_pass_all(request: HttpRequest, order_id: int) -> Status:
     require_perm(request, "shipping.add_qualitycheck")
-    with _service_errors():
+    with service_errors():
         checks = services.qc_pass_all(actor=request.user, order=_order(order_id))
     return Status(201, checks)
 
@@ -565,7 +543,7 @@ def qc_photo(
     check = QualityCheck.objects.filter(pk=qc_id).first()
     if check is None:
         raise HttpError(404, f"quality check {qc_id} not found")
-    with _service_errors():
+    with service_errors():
         return services.qc_photo_attach(actor=request.user, check=check, photo=photo)
 
 
@@ -575,7 +553,7 @@ def shipment_create(request: HttpRequest, order_id: int, payload: ShipmentIn) ->
     order is held or not paid, when any unit's quality check failed or is missing,
     when the number is not that courier's format, or when the courier is delayed."""
     require_perm(request, "shipping.add_shipment")
-    with _service_errors():
+    with service_errors():
         shipment = services.shipment_create(
             actor=request.user,
             order=_order(order_id),
@@ -635,7 +613,7 @@ def delay_declare(request: HttpRequest, payload: DelayIn) -> Status:
     """Declare a courier delay: every paid, unshipped order of that courier (and
     province) gets the courier-delay hold and reaches the evening customer service."""
     require_perm(request, "shipping.add_courierdelay")
-    with _service_errors():
+    with service_errors():
         delay = services.courier_delay_declare(
             actor=request.user,
             courier=payload.courier,
@@ -652,7 +630,7 @@ def delay_apply(request: HttpRequest, delay_id: int) -> dict[str, int]:
     delay = CourierDelay.objects.filter(pk=delay_id).first()
     if delay is None:
         raise HttpError(404, f"delay {delay_id} not found")
-    with _service_errors():
+    with service_errors():
         return {"held": services.courier_delay_apply(actor=request.user, delay=delay)}
 
 
@@ -662,7 +640,7 @@ def delay_lift(request: HttpRequest, delay_id: int, payload: LiftIn) -> CourierD
     delay = CourierDelay.objects.filter(pk=delay_id).first()
     if delay is None:
         raise HttpError(404, f"delay {delay_id} not found")
-    with _service_errors():
+    with service_errors():
         services.courier_delay_lift(
             actor=request.user, delay=delay, release_holds=payload.release_holds
         )
@@ -684,7 +662,7 @@ def problem_list(request: HttpRequest, week: str = "") -> list[HandoffProblem]:
 def problem_record(request: HttpRequest, payload: ProblemIn) -> Status:
     require_perm(request, "shipping.add_handoffproblem")
     order = _order(payload.order_id) if payload.order_id is not None else None
-    with _service_errors():
+    with service_errors():
         problem = services.handoff_problem_record(
             actor=request.user,
             courier=payload.courier,

@@ -8,12 +8,9 @@ answers 422 with its message, a missing object 404. Money is a decimal string.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -21,6 +18,7 @@ from pydantic import AfterValidator, model_validator
 
 from shopops.catalog.models import Category, Sku
 from shopops.core.api_auth import require_perm
+from shopops.core.api_helpers import M, get_or_404, no_nul, service_errors, username
 from shopops.stock import counts, reports, selectors, services
 from shopops.stock.models import (
     CountLine,
@@ -34,21 +32,9 @@ from shopops.stock.models import (
 
 router = Router(tags=["stock"])
 
-M = TypeVar("M", bound=Model)
 
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Code = Annotated[str, Field(max_length=64), AfterValidator(_no_nul)]
-Text = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
-
-
-def _username(user: Any) -> str | None:
-    return user.username if user is not None else None
+Code = Annotated[str, Field(max_length=64), AfterValidator(no_nul)]
+Text = Annotated[str, Field(max_length=200), AfterValidator(no_nul)]
 
 
 # --- schemas ------------------------------------------------------------------
@@ -108,7 +94,7 @@ class SkuStockPage(Schema):
 
 
 class LevelsQuery(Schema):
-    q: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=64)
+    q: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=64)
     category: int | None = None
     warehouse: int | None = None
     location: int | None = None
@@ -151,7 +137,7 @@ class MovementOut(Schema):
 
     @staticmethod
     def resolve_actor(obj: Movement) -> str | None:
-        return _username(obj.actor)
+        return username(obj.actor)
 
 
 class MovementPage(Schema):
@@ -162,8 +148,8 @@ class MovementPage(Schema):
 
 
 class MovementsQuery(Schema):
-    kind: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=20)
-    sku: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=64)
+    kind: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=20)
+    sku: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=64)
     level: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -217,13 +203,13 @@ class WarehouseOut(Schema):
 
 
 class WarehouseIn(Schema):
-    code: Annotated[str, Field(max_length=32), AfterValidator(_no_nul)]
-    name: Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
+    code: Annotated[str, Field(max_length=32), AfterValidator(no_nul)]
+    name: Annotated[str, Field(max_length=100), AfterValidator(no_nul)]
 
 
 class LocationIn(Schema):
     warehouse_id: int
-    code: Annotated[str, Field(max_length=32), AfterValidator(_no_nul)]
+    code: Annotated[str, Field(max_length=32), AfterValidator(no_nul)]
 
 
 class CountLineOut(Schema):
@@ -267,7 +253,7 @@ class CountLineOut(Schema):
 
     @staticmethod
     def resolve_counted_by(obj: CountLine) -> str | None:
-        return _username(obj.counted_by)
+        return username(obj.counted_by)
 
 
 class CountSheetOut(Schema):
@@ -289,11 +275,11 @@ class CountSheetOut(Schema):
 
     @staticmethod
     def resolve_created_by(obj: CountSheet) -> str | None:
-        return _username(obj.created_by)
+        return username(obj.created_by)
 
     @staticmethod
     def resolve_posted_by(obj: CountSheet) -> str | None:
-        return _username(obj.posted_by)
+        return username(obj.posted_by)
 
 
 class CountSheetDetailOut(CountSheetOut):
@@ -305,13 +291,13 @@ class CountSheetDetailOut(CountSheetOut):
 
 
 class CountsQuery(Schema):
-    state: Annotated[str, AfterValidator(_no_nul)] = Field("", max_length=16)
+    state: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=16)
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class CountSheetIn(Schema):
-    scope: Annotated[str, Field(max_length=16), AfterValidator(_no_nul)]
+    scope: Annotated[str, Field(max_length=16), AfterValidator(no_nul)]
     warehouse_id: int | None = None
     location_id: int | None = None
     category_id: int | None = None
@@ -320,7 +306,7 @@ class CountSheetIn(Schema):
 
 class CountLineIn(Schema):
     counted: int = Field(..., ge=0, le=1_000_000)
-    quality: Annotated[str, Field(max_length=16), AfterValidator(_no_nul)] = "good"
+    quality: Annotated[str, Field(max_length=16), AfterValidator(no_nul)] = "good"
     problem_quantity: int | None = Field(None, ge=0, le=1_000_000)
     note: Text = ""
 
@@ -355,7 +341,7 @@ class StockReportOut(Schema):
 
     @staticmethod
     def resolve_built_by(obj: StockReport) -> str | None:
-        return _username(obj.built_by)
+        return username(obj.built_by)
 
     @staticmethod
     def resolve_summary(obj: StockReport) -> dict[str, Any]:
@@ -372,21 +358,6 @@ class ReportBuildIn(Schema):
 
 
 # --- helpers ------------------------------------------------------------------
-
-
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages)) from exc
-
-
-def _get(qs: QuerySet[M], pk: int, what: str) -> M:
-    try:
-        return qs.get(pk=pk)
-    except ObjectDoesNotExist:
-        raise HttpError(404, f"{what} {pk} not found") from None
 
 
 def _ref(model: type[M], pk: int | None, what: str) -> M | None:
@@ -422,7 +393,7 @@ def _lines(sheet: CountSheet) -> list[CountLine]:
 
 
 def _sheet_detail(pk: int) -> CountSheet:
-    return _get(_sheet_qs(), pk, "count sheet")
+    return get_or_404(_sheet_qs(), pk, "count sheet")
 
 
 # --- levels and the ledger ---------------------------------------------------------
@@ -497,7 +468,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Status:
     """Put units of a SKU lot on a location (a manual receipt)."""
     require_perm(request, "stock.add_movement")
     location = _ref(Location, payload.location_id, "location")
-    with _service_errors():
+    with service_errors():
         movement = services.stock_receive(
             actor=request.user,
             sku=_sku(payload.sku),
@@ -516,8 +487,8 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Movement:
     """Correct a level's on-hand quantity, with a reason."""
     require_perm(request, "stock.add_movement")
-    level = _get(StockLevel.objects.all(), level_id, "stock level")
-    with _service_errors():
+    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    with service_errors():
         movement = services.stock_adjust(
             actor=request.user, level=level, delta=payload.delta, reason=payload.reason
         )
@@ -535,7 +506,7 @@ def stock_warehouses(request: HttpRequest) -> list[Warehouse]:
 @router.post("/stock/warehouses", response={201: WarehouseOut})
 def stock_warehouse_create(request: HttpRequest, payload: WarehouseIn) -> Status:
     require_perm(request, "stock.add_warehouse")
-    with _service_errors():
+    with service_errors():
         warehouse = services.warehouse_create(
             actor=request.user, code=payload.code, name=payload.name
         )
@@ -547,7 +518,7 @@ def stock_location_create(request: HttpRequest, payload: LocationIn) -> Status:
     require_perm(request, "stock.add_location")
     warehouse = _ref(Warehouse, payload.warehouse_id, "warehouse")
     assert warehouse is not None  # noqa: S101 - the id is required
-    with _service_errors():
+    with service_errors():
         location = services.location_create(
             actor=request.user, warehouse=warehouse, code=payload.code
         )
@@ -571,7 +542,7 @@ def count_sheets(request: HttpRequest, query: Query[CountsQuery]) -> list[CountS
 def count_sheet_create(request: HttpRequest, payload: CountSheetIn) -> Status:
     """Open a count sheet for a warehouse, a location or a category."""
     require_perm(request, "stock.add_countsheet")
-    with _service_errors():
+    with service_errors():
         sheet = counts.count_sheet_create(
             actor=request.user,
             scope=payload.scope,
@@ -595,8 +566,10 @@ def count_line_record(
 ) -> CountLine:
     """Record the counted quantity and quality of one line."""
     require_perm(request, "stock.change_countsheet")
-    line = _get(CountLine.objects.filter(sheet_id=sheet_id), line_id, "count line")
-    with _service_errors():
+    line = get_or_404(
+        CountLine.objects.filter(sheet_id=sheet_id), line_id, "count line"
+    )
+    with service_errors():
         counts.count_line_record(
             actor=request.user,
             line=line,
@@ -614,10 +587,10 @@ def count_line_add(
 ) -> Status:
     """Add a line for goods found that the sheet does not list."""
     require_perm(request, "stock.change_countsheet")
-    sheet = _get(CountSheet.objects.all(), sheet_id, "count sheet")
+    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
     location = _ref(Location, payload.location_id, "location")
     assert location is not None  # noqa: S101 - the id is required
-    with _service_errors():
+    with service_errors():
         line = counts.count_line_add(
             actor=request.user,
             sheet=sheet,
@@ -632,30 +605,30 @@ def count_line_add(
 @router.post("/stock/counts/{sheet_id}/submit", response=CountSheetOut)
 def count_sheet_submit(request: HttpRequest, sheet_id: int) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
-    sheet = _get(CountSheet.objects.all(), sheet_id, "count sheet")
-    with _service_errors():
+    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    with service_errors():
         counts.count_sheet_submit(actor=request.user, sheet=sheet)
-    return _get(_sheet_qs(), sheet_id, "count sheet")
+    return get_or_404(_sheet_qs(), sheet_id, "count sheet")
 
 
 @router.post("/stock/counts/{sheet_id}/reopen", response=CountSheetOut)
 def count_sheet_reopen(request: HttpRequest, sheet_id: int) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
-    sheet = _get(CountSheet.objects.all(), sheet_id, "count sheet")
-    with _service_errors():
+    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    with service_errors():
         counts.count_sheet_reopen(actor=request.user, sheet=sheet)
-    return _get(_sheet_qs(), sheet_id, "count sheet")
+    return get_or_404(_sheet_qs(), sheet_id, "count sheet")
 
 
 @router.post("/stock/counts/{sheet_id}/post", response=CountPostOut)
 def count_sheet_post(request: HttpRequest, sheet_id: int) -> dict[str, Any]:
     """Post the differences as count corrections; quarantine damaged or expired units."""
     require_perm(request, "stock.change_countsheet")
-    sheet = _get(CountSheet.objects.all(), sheet_id, "count sheet")
-    with _service_errors():
+    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    with service_errors():
         result = counts.count_sheet_post(actor=request.user, sheet=sheet)
     return {
-        "sheet": _get(_sheet_qs(), sheet_id, "count sheet"),
+        "sheet": get_or_404(_sheet_qs(), sheet_id, "count sheet"),
         "corrections": len(result.corrections),
         "gained": result.gained,
         "lost": result.lost,
@@ -676,14 +649,14 @@ def stock_reports(request: HttpRequest) -> list[StockReport]:
 @router.get("/stock/reports/{report_id}", response=StockReportDetailOut)
 def stock_report_detail(request: HttpRequest, report_id: int) -> StockReport:
     require_perm(request, "stock.view_stockreport")
-    return _get(selectors.stock_report_list(), report_id, "report")
+    return get_or_404(selectors.stock_report_list(), report_id, "report")
 
 
 @router.get("/stock/reports/{report_id}/xlsx")
 def stock_report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
     """The report as an XLSX workbook, one sheet per section."""
     require_perm(request, "stock.view_stockreport")
-    report = _get(StockReport.objects.all(), report_id, "report")
+    report = get_or_404(StockReport.objects.all(), report_id, "report")
     response = HttpResponse(
         reports.stock_report_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -701,11 +674,11 @@ def stock_report_build(request: HttpRequest, payload: ReportBuildIn) -> Status:
     """Build (once) the report of a month that has ended; `rebuild` builds it again."""
     require_perm(request, "stock.add_stockreport")
     month = dt.date.fromisoformat(f"{payload.month}-01")
-    with _service_errors():
+    with service_errors():
         report, created = reports.stock_report_build(
             actor=request.user, month=month, rebuild=payload.rebuild
         )
     return Status(
         201 if created else 200,
-        _get(selectors.stock_report_list(), report.pk, "report"),
+        get_or_404(selectors.stock_report_list(), report.pk, "report"),
     )
