@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CatalogConfig(AppConfig):
     name = "shopops.catalog"
     label = "catalog"
-    verbose_name = _("商品")
+    verbose_name = pgettext_lazy("plural", "商品")
 
     def ready(self) -> None:
         from shopops.catalog import duties

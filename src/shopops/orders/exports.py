@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from shopops.core import clock
@@ -75,7 +76,7 @@ def orders_response(
         response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
         return response
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("订单"))
+    sheet = workbook.create_sheet(pgettext("plural", "订单"))
     sheet.append(headers)
     for row in _rows(qs):
         sheet.append(row)

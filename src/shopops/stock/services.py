@@ -273,7 +273,8 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
                 and order.status == Order.Status.PAID
             ):
                 note = "；".join(
-                    f"{code} 缺 {n}" for code, n in sorted(shortages.items())
+                    _("%(code)s 缺 %(n)d") % {"code": code, "n": n}
+                    for code, n in sorted(shortages.items())
                 )
                 order_hold(
                     actor=actor, order=order, reason=HoldReason.OUT_OF_STOCK, note=note

@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,24 @@ class NavMenu:
     items: tuple[NavItem, ...]
 
 
+# A label that names many of something uses the "plural" context: Chinese has one word
+# for 订单 "order" and "orders", English needs both (the singular is the plain msgid).
 NAV: list[NavItem | NavMenu] = [
     NavItem(_("今日"), "today"),
     NavMenu(
-        _("订单"),
+        pgettext_lazy("plural", "订单"),
         (
             NavItem(_("订单列表"), "orders:list", "orders.view_order"),
-            NavItem(_("扣留"), "orders:holds", "orders.view_hold"),
+            NavItem(
+                pgettext_lazy("plural", "扣留"), "orders:holds", "orders.view_hold"
+            ),
             NavItem(_("晚班队列"), "orders:evening_queue", "orders.handle_hold"),
             NavItem(_("售后"), "orders:after_sales", "orders.view_aftersale"),
-            NavItem(_("投诉"), "orders:complaints", "orders.view_complaint"),
+            NavItem(
+                pgettext_lazy("plural", "投诉"),
+                "orders:complaints",
+                "orders.view_complaint",
+            ),
             NavItem(_("销售汇总"), "orders:summary", "orders.view_order"),
         ),
     ),
@@ -51,24 +60,40 @@ NAV: list[NavItem | NavMenu] = [
                 "purchasing:suggestions",
                 "purchasing.view_purchasesuggestion",
             ),
-            NavItem(_("采购单"), "purchasing:orders", "purchasing.view_purchaseorder"),
+            NavItem(
+                pgettext_lazy("plural", "采购单"),
+                "purchasing:orders",
+                "purchasing.view_purchaseorder",
+            ),
         ),
     ),
     NavMenu(
         _("发货"),
         (
             NavItem(_("打包台"), "shipping:pack_station", "shipping.add_shipment"),
-            NavItem(_("拣货单"), "shipping:pick_lists", "shipping.view_picklist"),
+            NavItem(
+                pgettext_lazy("plural", "拣货单"),
+                "shipping:pick_lists",
+                "shipping.view_picklist",
+            ),
             NavItem(_("发货记录"), "shipping:shipments", "shipping.view_shipment"),
-            NavItem(_("快递延误"), "shipping:delays", "shipping.view_courierdelay"),
+            NavItem(
+                pgettext_lazy("plural", "快递延误"),
+                "shipping:delays",
+                "shipping.view_courierdelay",
+            ),
             NavItem(_("交接问题"), "shipping:problems", "shipping.view_handoffproblem"),
             NavItem(_("发货分析"), "shipping:analysis", "shipping.view_analysis"),
         ),
     ),
     NavMenu(
-        _("商品"),
+        pgettext_lazy("plural", "商品"),
         (
-            NavItem(_("商品"), "catalog:products", "catalog.view_product"),
+            NavItem(
+                pgettext_lazy("plural", "商品"),
+                "catalog:products",
+                "catalog.view_product",
+            ),
             NavItem(_("店铺宝贝"), "catalog:listings", "catalog.view_listing"),
         ),
     ),
@@ -78,7 +103,7 @@ NAV: list[NavItem | NavMenu] = [
             NavItem(_("职责总览"), "duty_overview", "core.view_dutyrun"),
             NavItem(_("经营概况"), "dashboard", "orders.view_order"),
             NavItem(_("职责表"), "duties"),
-            NavItem(_("店铺"), "org:shops", "org.view_shop"),
+            NavItem(pgettext_lazy("plural", "店铺"), "org:shops", "org.view_shop"),
             NavItem(_("员工"), "org:staff", "org.view_staff"),
             NavItem(_("审计"), "audit", "core.view_auditentry"),
         ),
