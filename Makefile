@@ -69,7 +69,7 @@ lock: $(BIN)/activate
 # fresh machine needs no gettext).
 messages: $(VENV)/.installed
 	cd src/shopops && ../../$(SHOPOPS) makemessages -l en --no-obsolete -v 0
-	cd src/shopops && ../../$(SHOPOPS) makemessages -d djangojs -l en --no-obsolete -v 0 --ignore='static/vendor/*'
+	cd src/shopops && ../../$(SHOPOPS) makemessages -d djangojs -l en --no-obsolete -v 0 --ignore='web/static/vendor/*'
 	cd src/shopops && ../../$(SHOPOPS) compilemessages -v 0
 
 clean:
