@@ -212,3 +212,32 @@ def test_twenty_workers_race_for_ten_units(make_sku, make_paid_order):
     from shopops.orders.models import Hold
 
     assert Hold.objects.filter(reason=HoldReason.OUT_OF_STOCK).count() == 10
+
+
+@pytest.mark.django_db
+def test_a_confirmed_full_refund_gives_the_reserved_stock_back(
+    make_sku, make_paid_order
+):
+    from shopops.orders.models import AfterSale
+    from shopops.orders.services import after_sale_confirm, after_sale_raise
+
+    # given a paid order holding 2 of 5 units
+    sku = make_sku()
+    services.stock_receive(actor=None, sku=sku, quantity=5)
+    order = make_paid_order((sku, 2))
+    services.stock_reserve_order(actor=None, order=order)
+    # when its full refund is raised and confirmed
+    request = after_sale_raise(
+        actor=None,
+        order=order,
+        kind=AfterSale.Kind.REFUND_ONLY,
+        reason="买家不要了",
+        amount=order.paid_amount,
+    )
+    after_sale_confirm(actor=None, after_sale=request)
+    # then the order is closed and its units are available again
+    order.refresh_from_db()
+    assert order.status == "closed"
+    (level,) = _levels(sku)
+    assert (level.reserved, level.available) == (0, 5)
+    assert Reservation.objects.get().state == Reservation.State.RELEASED

@@ -539,6 +539,12 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
         order.holds.filter(released_at__isnull=True).update(
             released_at=clock.now(), released_by=actor
         )
+    if order.status == Order.Status.CLOSED:
+        # The one call from orders up into stock (issue 3: "returns goods to stock
+        # through its service"): a refunded, closed order gives back what it reserved.
+        from shopops.stock.services import stock_release_order
+
+        stock_release_order(actor=actor, order=order, reason=_("退款关闭"))
 
 
 def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterSale:
