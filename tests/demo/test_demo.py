@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Exists, Min, OuterRef
 
 from shopops.catalog.models import Category, Listing, Product
 from shopops.catalog.selectors import listings_needing_attention
@@ -32,55 +27,12 @@ from shopops.demo.generator import (
     orders_per_day,
     period_days,
 )
-from shopops.orders.models import Order
+from shopops.orders.models import Hold, Order
 from shopops.org.models import Shop, Staff
+from tests.demo.conftest import NOW, build
+from tests.demo.digest import demo_digest
 
-NOW = "2026-11-20 10:30"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def build(*args: str) -> str:
-    out = io.StringIO()
-    call_command("demo", "--scale", "small", *args, stdout=out)
-    return out.getvalue()
-
-
-def orders_digest() -> str:
-    """Return a digest of every order's number, amounts, status and times."""
-    rows = Order.objects.order_by("shop__code", "order_no").values_list(
-        "shop__code",
-        "order_no",
-        "goods_amount",
-        "postage",
-        "total_amount",
-        "paid_amount",
-        "refunded_amount",
-        "status",
-        "created_at",
-        "shipped_at",
-        "receiver_name",
-        "address",
-    )
-    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """Build the small demo once for the module's readers; roll it back at the end."""
-    instant = dt.datetime.fromisoformat(NOW).replace(tzinfo=clock.shop_zone())
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(instant, tick=False),
-        transaction.atomic(),
-    ):
-        yield build()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(built: str, db: None) -> str:
-    """Return the small demo's output; each test runs in a savepoint inside it."""
-    return built
 
 
 def test_small_demo_has_a_company_with_every_role(demo: str) -> None:
@@ -197,9 +149,16 @@ def test_small_demo_orders_are_consistent(demo: str) -> None:
                 assert (
                     order.paid_at is None or order.refunded_amount == order.paid_amount
                 )
-        if order.flag is not None:
+    # A flag is the mark of a hold: an order is flagged while a hold is active, with
+    # the colour of its latest active hold.
+    active = Hold.objects.filter(order=OuterRef("pk"), released_at__isnull=True)
+    held = set(Order.objects.filter(Exists(active)).values_list("pk", flat=True))
+    for order in orders:
+        assert (order.flag is not None) == (order.pk in held), order.order_no
+        if order.pk in held:
             assert order.status == Order.Status.PAID
-            assert order.seller_memo
+            latest = order.holds.filter(released_at__isnull=True).latest("created_at")
+            assert order.flag == latest.flag
     statuses = Counter(o.status for o in orders)
     assert statuses[Order.Status.COMPLETED] > len(orders) * 0.8
     assert statuses[Order.Status.CLOSED] >= 10
@@ -258,13 +217,15 @@ def test_if_empty_keeps_the_data_and_prints_the_logins(demo: str) -> None:
 def test_same_seed_builds_the_same_shop(
     db: None, frozen_clock: Callable[[str], Any]
 ) -> None:
+    """Orders, stock, purchasing, holds, after-sales and shipping: all the same."""
     frozen_clock(NOW)
     state = random.getstate()
     build("--seed", "7", "--reset")
-    first = orders_digest()
+    first = demo_digest()
     out = build("--seed", "7", "--reset")
-    assert re.search(r"reset: deleted [\d,]+ order lines, [\d,]+ orders", out)
-    assert orders_digest() == first
+    assert re.search(r"reset: deleted .*[\d,]+ stock movements", out)
+    assert re.search(r"[\d,]+ order lines, [\d,]+ orders", out)
+    assert demo_digest() == first
     assert Shop.objects.count() == 2
     assert (
         Order.objects.values("shop", "order_no")

@@ -1,16 +1,27 @@
-"""`shopops demo` on a database that holds something already."""
+"""`shopops demo` on a database that holds something already, how long it takes, and
+what `--reset` leaves behind."""
 
 from __future__ import annotations
 
 import io
+import re
+import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from shopops.core.models import AuditEntry
-from shopops.org.models import Department, Shop
+from shopops.catalog.models import Category, Product, Sku, Supplier
+from shopops.core.models import AuditEntry, Notification
+from shopops.customers.models import Customer
+from shopops.demo.generator import WORK, demo_reset
+from shopops.orders.models import HoldReasonSetting, Order, OrderLine
+from shopops.org.models import Department, Shop, Staff
+from shopops.stock.models import Movement
+from tests.demo.conftest import NOW, build
 
 
 def test_refuses_to_build_beside_a_login_it_would_make(db: None) -> None:
@@ -21,6 +32,7 @@ def test_refuses_to_build_beside_a_login_it_would_make(db: None) -> None:
     assert not Shop.objects.exists()
     assert not Department.objects.exists()
     assert not AuditEntry.objects.filter(verb="demo.build").exists()
+    assert not Movement.objects.exists()
 
 
 def test_print_logins_on_an_empty_database(db: None) -> None:
@@ -28,3 +40,31 @@ def test_print_logins_on_an_empty_database(db: None) -> None:
     call_command("demo", "--if-empty", "--print-logins", "--scale", "small", stdout=out)
     assert Shop.objects.count() == 2
     assert "ops_manager" in out.getvalue()
+
+
+def test_small_build_is_quick_and_reset_removes_it(
+    db: None, frozen_clock: Callable[[str], Any]
+) -> None:
+    frozen_clock(NOW)
+    started = time.monotonic()
+    out = build()
+    # A few seconds; the bound leaves room for a loaded machine.
+    assert time.monotonic() - started < 20
+    assert re.search(r"Demo built in [\d.]+ s: .*[\d,]+ stock movements", out)
+    departments = Department.objects.count()
+    reasons = HoldReasonSetting.objects.count()
+    audit = AuditEntry.objects.count()
+
+    demo_reset()
+
+    for label, model in WORK:
+        assert not model._default_manager.exists(), label
+    for other in (Order, OrderLine, Customer, Sku, Product, Category, Supplier, Shop):
+        assert not other._default_manager.exists(), other.__name__
+    assert not Staff.objects.exists()
+    assert not get_user_model().objects.exists()
+    assert not Notification.objects.exists()
+    # The departments, the hold reasons' settings and the audit trail stay.
+    assert Department.objects.count() == departments
+    assert HoldReasonSetting.objects.count() == reasons == 5
+    assert AuditEntry.objects.count() == audit + 1

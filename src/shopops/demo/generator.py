@@ -3,7 +3,9 @@
 `demo_build` creates, from one seed and always the same way, the shops, departments and
 staff in every role (through `org.services`), the catalog, and fifteen months of
 customers and orders ending today on the shop clock. Rows are built in memory and
-written with `bulk_create` in one transaction: the full demo takes tens of seconds.
+written with `bulk_create`. Then `demo.operations` runs the company since last month:
+the stock ledger, purchasing, shipping, holds, after-sales and today's work. All in one
+transaction: the full demo takes under a minute.
 """
 
 from __future__ import annotations
@@ -19,21 +21,56 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 
 from shopops.catalog.models import Category, Listing, Product, Sku, Supplier
 from shopops.core import clock
 from shopops.core.audit import audit_record
-from shopops.core.models import AuditEntry
+from shopops.core.models import AuditEntry, DutyRun
 from shopops.core.money import CENT, ZERO
 from shopops.core.roles import Role, Shift
 from shopops.customers.models import Customer
-from shopops.demo import catalog_data, names, seasons
+from shopops.demo import catalog_data, names, operations, seasons
 from shopops.demo.catalog_data import Axis, CategorySpec, Kind
-from shopops.orders.models import Order, OrderLine
+from shopops.demo.timeline import last_evening
+from shopops.orders.models import (
+    AfterSale,
+    Complaint,
+    Hold,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+)
 from shopops.org.models import Department, Shop, Staff
 from shopops.org.services import department_ensure, shop_create, staff_create
+from shopops.purchasing.models import (
+    PurchaseOrder,
+    PurchaseSettings,
+    PurchaseSuggestion,
+    Receipt,
+    SupplierPrice,
+    SupplierTerms,
+)
+from shopops.shipping.models import (
+    CourierDelay,
+    HandoffProblem,
+    PickList,
+    PickListLine,
+    PickListOrder,
+    QualityCheck,
+    Shipment,
+)
+from shopops.stock.models import (
+    CountSheet,
+    Location,
+    Lot,
+    Movement,
+    Reservation,
+    StockLevel,
+    StockReport,
+    Warehouse,
+)
 
 DEMO_PASSWORD = "shopops-demo"  # noqa: S105 - the published password of the demo logins
 MONTHS = 15
@@ -92,7 +129,8 @@ SHOPS = (
     ("yejing-taobao", "野径户外用品店", Shop.Platform.TAOBAO, "35208817", 0.4),
 )
 
-# Couriers for ordinary and remote addresses, with the shape of their tracking numbers.
+# Couriers for ordinary and remote addresses (by the seller center's names), with the
+# shape of their tracking numbers (as `shipping.couriers` checks them).
 COURIERS = (
     ("中通快递", "78", 13, 30),
     ("圆通速递", "YT", 13, 25),
@@ -101,7 +139,11 @@ COURIERS = (
     ("极兔速递", "JT", 13, 5),
     ("顺丰速运", "SF", 13, 10),
 )
-REMOTE_COURIER = ("中国邮政", "98", 11)
+REMOTE_COURIER = ("邮政EMS", "1", 12)
+# Paid orders that wait, however small the demo: the evening shift's work (CS-1):
+# some for days (for stock), some paid since the last evening shift began.
+MIN_WAITING = 3
+MIN_FRESH = 6
 
 BUYER_MESSAGES = [
     "请尽快发货，周末要去露营",
@@ -116,6 +158,22 @@ BUYER_MESSAGES = [
 CANCEL_REASONS = ["不想要了", "拍错了/多拍了", "地址填写错误", "协商一致退款"]
 RETURN_REASONS = ["七天无理由退货", "尺码不合适", "颜色与图片不符", "质量问题"]
 UNPAID_CLOSE = "买家超时未付款，交易自动关闭"
+
+
+@dataclass
+class Stories:
+    """What the order history implies for the rest of the company, by order number:
+    the operations (`demo.operations`) turn each story into the records it needs."""
+
+    # Shipped late for want of stock: the outer code that was missing.
+    late_out_of_stock: dict[str, str] = field(default_factory=dict)
+    # Shipped a day late after a unit failed the check: when it was to ship.
+    late_quality: dict[str, dt.datetime] = field(default_factory=dict)
+    # Paid and still waiting for stock: the outer code that is missing.
+    waiting_for_stock: dict[str, str] = field(default_factory=dict)
+    # Paid and waiting because the buyer asked to ship later.
+    ship_later: set[str] = field(default_factory=set)
+
 
 Log = Callable[[str], None]
 
@@ -143,12 +201,48 @@ def demo_build(
     return counts
 
 
+# What the company's work made, in an order that deletes what points at a row (with
+# PROTECT) before the row: (label, model), each emptied whole.
+WORK: tuple[tuple[str, type[models.Model]], ...] = (
+    ("pick_list_lines", PickListLine),
+    ("pick_list_orders", PickListOrder),
+    ("shipments", Shipment),
+    ("pick_lists", PickList),
+    ("quality_checks", QualityCheck),
+    ("handoff_problems", HandoffProblem),
+    ("courier_delays", CourierDelay),
+    ("receipts", Receipt),
+    ("purchase_suggestions", PurchaseSuggestion),
+    ("purchase_orders", PurchaseOrder),
+    ("supplier_prices", SupplierPrice),
+    ("supplier_terms", SupplierTerms),
+    ("purchase_settings", PurchaseSettings),
+    ("count_sheets", CountSheet),
+    ("stock_reports", StockReport),
+    ("reservations", Reservation),
+    ("stock_movements", Movement),
+    ("stock_levels", StockLevel),
+    ("lots", Lot),
+    ("locations", Location),
+    ("warehouses", Warehouse),
+    ("after_sales", AfterSale),
+    ("complaints", Complaint),
+    ("holds", Hold),
+    ("order_history", OrderStatusChange),
+)
+
+
 def demo_reset(*, log: Log = _quiet) -> dict[str, int]:
-    """Delete the shops and what hangs on them: orders, customers, the catalog, staff
-    and their logins. Keep the departments and the audit trail; return the counts."""
+    """Delete the shops and what hangs on them: orders, customers, the catalog, the
+    stock ledger, purchasing, shipping, holds and after-sales, staff and their logins
+    (with their notifications and the duties they marked done). Keep the departments,
+    the hold reasons' settings and the audit trail; return the counts."""
     started = time.monotonic()
     counts: dict[str, int] = {}
     with transaction.atomic():
+        for label, model in WORK:
+            _total, by_model = model._default_manager.all().delete()
+            counts[label] = by_model.get(model._meta.label, 0)
         # Load only the keys: the deletion walks every row to cascade.
         counts["order_lines"] = OrderLine.objects.only("pk").delete()[0]
         counts["orders"] = Order.objects.only("pk").delete()[0]
@@ -163,6 +257,7 @@ def demo_reset(*, log: Log = _quiet) -> dict[str, int]:
             ).delete()[0]
         counts["suppliers"] = Supplier.objects.all().delete()[0]
         counts["staff"] = Staff.objects.count()
+        DutyRun.objects.filter(done_by__staff__isnull=False).delete()
         get_user_model().objects.filter(staff__isnull=False).delete()
         counts["shops"] = Shop.objects.all().delete()[0]
         audit_record(
@@ -171,7 +266,8 @@ def demo_reset(*, log: Log = _quiet) -> dict[str, int]:
             action=AuditEntry.Action.DELETE,
             changes=counts,
         )
-    log(f"reset: deleted {_summary(counts)} ({time.monotonic() - started:.1f} s)")
+    done = {key: n for key, n in counts.items() if n}
+    log(f"reset: deleted {_summary(done)} ({time.monotonic() - started:.1f} s)")
     return counts
 
 
@@ -326,6 +422,7 @@ class _Builder:
         self.now = clock.now()
         self.zone = clock.shop_zone()
         self.today = clock.today()
+        self.stories = Stories()
 
     def stage(self, text: str) -> None:
         self.log(f"[{time.monotonic() - self.started:5.1f} s] {text}")
@@ -334,6 +431,7 @@ class _Builder:
         self.build_org()
         self.build_catalog()
         self.build_orders()
+        operations.build_operations(self)
         return self.counts
 
     # --- organisation -----------------------------------------------------------
@@ -360,6 +458,7 @@ class _Builder:
         ]
         self.shop_shares = [share for *_, share in SHOPS]
         staff: dict[str, Staff] = {}
+        self.staff = staff
         for username, role, shift, department, manager in STAFF:
             hired = self.today - dt.timedelta(days=rng.randrange(120, 6 * 365))
             staff[username] = staff_create(
@@ -430,6 +529,7 @@ class _Builder:
         listings = self.make_listings(plans)
         Listing.objects.bulk_create(listings, batch_size=BATCH)
         self.plans = plans
+        self.suppliers = suppliers
         self.counts.update(
             categories=len(parents) + len(leaves),
             suppliers=len(suppliers),
@@ -652,6 +752,7 @@ class _Builder:
                 )
                 placed.append((order, order_lines))
         self.keep_some_waiting(placed)
+        self.placed = placed
         orders = [order for order, _ in placed]
         lines = [line for _, order_lines in placed for line in order_lines]
         customers = [b.customer for s in states for b in s.buyers if b.orders]
@@ -871,14 +972,25 @@ class _Builder:
                 order.refund_state = Order.RefundState.REQUESTED
             return
 
-        shipped = self.ship_time(paid.astimezone(self.zone))
+        shipped = planned = self.ship_time(paid.astimezone(self.zone))
         out_of_stock = rng.random() < 0.015
+        late_quality = not out_of_stock and rng.random() < 0.006
         if out_of_stock:
             shipped += dt.timedelta(days=rng.randint(2, 5))
+        elif late_quality:
+            shipped += dt.timedelta(days=1)
         if shipped > now:
             order.status = Order.Status.PAID
-            self.flag_unshipped(order, out_of_stock, chosen)
+            # Couriers are assigned when the order comes in (the label is printed at
+            # packing): a courier's delay holds the orders it was to carry.
+            order.courier = self.courier(province)[0]
+            self.note_unshipped(order, out_of_stock, chosen)
             return
+        if out_of_stock:
+            item, _ = rng.choice(chosen)
+            self.stories.late_out_of_stock[order.order_no] = item.sku.outer_code
+        elif late_quality:
+            self.stories.late_quality[order.order_no] = planned
         courier, prefix, digits = self.courier(province)
         order.courier = courier
         order.tracking_no = f"{prefix}{rng.randrange(10**digits):0{digits}d}"
@@ -966,37 +1078,71 @@ class _Builder:
         return name, prefix, digits
 
     def keep_some_waiting(self, placed: list[tuple[Order, list[OrderLine]]]) -> None:
-        """Keep a few paid orders waiting for stock, flagged, however small the demo,
-        so that the evening shift's worklist (CS-1, LOG-2.2) has something to show."""
+        """Keep a few paid orders waiting however small the demo: some for stock since
+        a few days, some paid since the last evening shift began, so that the evening
+        shift's worklist (CS-1, LOG-2.2) has something to show.
+
+        A small demo has a couple of orders a day: older orders (from before the
+        months the operations replay) are moved to these days to make up the count.
+        """
+        rng = self.rng
+        start = last_evening(self.now)
         waiting = [
             o for o, _ in placed if o.status == Order.Status.PAID and not o.refund_state
         ]
-        recent = [
+        fresh = [o for o in waiting if o.paid_at is not None and o.paid_at > start]
+        stale = [o for o in waiting if o not in fresh]
+        cutoff = self.now - dt.timedelta(days=90)
+        on_sale = {
+            item.sku.pk
+            for plan in self.plans
+            if plan.product.status == Product.Status.ACTIVE
+            for item in plan.items
+        }
+        older = [
             (o, lines)
-            for o, lines in reversed(placed)
-            if o.status == Order.Status.SHIPPED and not o.refund_state
+            for o, lines in placed
+            if o.status == Order.Status.COMPLETED
+            and not o.refund_state
+            and o.created_at < cutoff
+            and o.order_no not in self.stories.late_quality
+            and o.order_no not in self.stories.late_out_of_stock
+            and all(line.sku_id in on_sale for line in lines)
         ]
-        for order, lines in recent[: max(0, 3 - len(waiting))]:
+        moved = rng.sample(
+            older,
+            min(
+                len(older),
+                max(0, MIN_WAITING - len(stale)) + max(0, MIN_FRESH - len(fresh)),
+            ),
+        )
+        span = (self.now - start).total_seconds()
+        for index, (order, lines) in enumerate(moved):
+            if index < MIN_WAITING - len(stale):  # waiting for stock for days
+                created = self.now - dt.timedelta(hours=rng.uniform(30, 96))
+                self.mark_out_of_stock(order, rng.choice(lines).outer_code)
+            else:
+                created = start + dt.timedelta(seconds=span * rng.uniform(0.05, 0.9))
+            order.created_at = created
+            order.paid_at = min(
+                created + dt.timedelta(seconds=rng.randrange(5, 300)), self.now
+            )
             order.status = Order.Status.PAID
-            order.shipped_at = None
-            order.courier = order.tracking_no = ""
-            self.mark_out_of_stock(order, self.rng.choice(lines).outer_code)
-            waiting.append(order)
-        if waiting and not any(o.flag is not None for o in waiting):
-            waiting[0].flag = Order.Flag.YELLOW
-            waiting[0].seller_memo = "快递网点爆仓，暂停揽收，明日发出"
+            order.shipped_at = order.confirmed_at = None
+            order.tracking_no = ""
 
     def mark_out_of_stock(self, order: Order, outer_code: str) -> None:
         arrives = self.today + dt.timedelta(days=self.rng.randint(1, 4))
-        order.flag = Order.Flag.RED
         order.seller_memo = (
             f"缺货：{outer_code}，供应商预计{arrives:%m月%d日}到货后发出"
         )
+        self.stories.waiting_for_stock[order.order_no] = outer_code
 
-    def flag_unshipped(
+    def note_unshipped(
         self, order: Order, out_of_stock: bool, chosen: list[tuple[_Item, int]]
     ) -> None:
-        """Flag the paid orders that wait for something, as logistics does (LOG-2.4)."""
+        """Write the seller memo of a paid order that waits for something; the flags
+        come with the holds that logistics makes (LOG-2.4, `demo.operations`)."""
         rng = self.rng
         if out_of_stock:
             item, _ = rng.choice(chosen)
@@ -1004,11 +1150,9 @@ class _Builder:
             return
         roll = rng.random()
         if roll < 0.03:
-            order.flag = Order.Flag.YELLOW
             order.seller_memo = "买家要求修改收货地址，已核对新地址"
         elif roll < 0.05:
-            order.flag = Order.Flag.BLUE
             order.seller_memo = "买家要求延后发货，周六再发"
+            self.stories.ship_later.add(order.order_no)
         elif roll < 0.07:
-            order.flag = Order.Flag.GREEN
             order.seller_memo = "老客户，加送登山杖保护套一对"

@@ -26,7 +26,9 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = (
         "Build the demo shop: an outdoor-gear company with two storefronts, staff in "
-        "every role, a catalog, customers and fifteen months of orders."
+        "every role, a catalog, customers and fifteen months of orders; since last "
+        "month its warehouse, purchasing, shipping and customer service at work, and "
+        "today's work waiting for every role."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,7 +50,10 @@ class Command(BaseCommand):
         existing.add_argument(
             "--reset",
             action="store_true",
-            help="delete the shops, staff, catalog, customers and orders first",
+            help=(
+                "delete the shops, staff, catalog, customers, orders, stock, "
+                "purchasing, shipping and after-sales first"
+            ),
         )
         parser.add_argument(
             "--print-logins",
