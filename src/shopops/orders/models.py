@@ -77,6 +77,11 @@ class Order(models.Model):
         _("旗帜"), choices=Flag.choices, null=True, blank=True
     )
     item_count = models.PositiveIntegerField(_("宝贝总数量"), null=True, blank=True)
+    # Fingerprints of the export rows this order was last imported from (its row of
+    # the order report; its rows of the item report): a row that has not changed since
+    # is known to be unchanged without being parsed again (see orders.imports).
+    import_digest = models.BigIntegerField(null=True, blank=True, editable=False)
+    lines_digest = models.BigIntegerField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -406,7 +411,8 @@ class ImportBatch(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("排队中")
-        RUNNING = "running", _("导入中")
+        RUNNING = "running", _("检查中")
+        WRITING = "writing", _("写入中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("未导入")
 

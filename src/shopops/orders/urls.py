@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shopops.orders import views, views_summary
+from shopops.orders import views, views_import, views_summary
 
 app_name = "orders"
 urlpatterns = [
@@ -16,6 +16,13 @@ urlpatterns = [
     path("hold-reasons/", views.hold_reasons, name="hold_reasons"),
     path("evening/", views.evening_queue, name="evening_queue"),
     path("summary/", views_summary.sales_summary, name="summary"),
+    path("import/", views_import.order_import, name="import"),
+    path("import/<int:pk>/", views_import.order_import_batch, name="import_batch"),
+    path(
+        "import/<int:pk>/progress/",
+        views_import.order_import_progress,
+        name="import_progress",
+    ),
     path("after-sales/", views.after_sale_list, name="after_sales"),
     path(
         "after-sales/<int:pk>/confirm/",

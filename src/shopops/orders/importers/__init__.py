@@ -1,0 +1,1 @@
+"""Readers of the marketplaces' order exports (one module per format)."""
