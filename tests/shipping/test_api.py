@@ -145,6 +145,7 @@ def test_reserve_and_pick_through_the_api(api, make_sku, put_away, make_paid_ord
     assert summary == {
         "reserved": [served.order_no],
         "short": {short.order_no: {"API-PEG": 1}},
+        "released": [],
     }
     created = api.post(
         "/api/v1/shipping/pick-lists", {"limit": 5}, content_type="application/json"

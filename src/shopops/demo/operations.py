@@ -864,6 +864,7 @@ class _Operations:
             lines=items,
             note="供应商通知：余下的不再发货" if close else "",
             close=close,
+            serve_held=False,  # each held order's story plays out on its own
         )
         order.refresh_from_db(fields=["state"])
         if order.state == PurchaseOrder.State.PARTIALLY_RECEIVED:

@@ -223,6 +223,7 @@ class ReceiptOut(Schema):
     closes_order: bool
     note: str
     lines: list[ReceiptLineOut]
+    served_orders: list[str]  # held as out of stock; reserved and released by it
 
     @staticmethod
     def resolve_received_by(obj: Any) -> str | None:

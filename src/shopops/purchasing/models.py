@@ -376,6 +376,12 @@ class Receipt(models.Model):
         _("结单"), default=False, help_text=_("供应商不再补发：短缺记为少到")
     )
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    served_orders = models.JSONField(
+        _("到货预留的订单"),
+        default=list,
+        blank=True,
+        help_text=_("缺货扣留的订单因这次到货预留了库存并解除扣留"),
+    )
 
     class Meta:
         verbose_name = _("采购入库")

@@ -5,13 +5,14 @@ goods into stock through the ledger (`stock.services.stock_receive`)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,7 +35,9 @@ from shopops.purchasing.models import (
     SupplierPrice,
     SupplierTerms,
 )
-from shopops.stock.services import stock_receive
+from shopops.stock.services import stock_receive, stock_serve_held_orders
+
+log = logging.getLogger(__name__)
 
 MAX_QUANTITY = 1_000_000
 SETTINGS_FIELDS = [
@@ -655,12 +658,19 @@ def purchase_order_receive(
     lines: list[ReceiveLine],
     note: str = "",
     close: bool = False,
+    serve_held: bool = True,
 ) -> Receipt:
     """Receive a delivery against a purchase order: each line's units go into stock
     (lot and expiry for products with a shelf life) with the order's number as the
     ledger's reference; over- and under-deliveries are recorded against what was still
     expected. The order becomes partially received, or received when every line is
-    complete or `close` says the supplier will send no more."""
+    complete or `close` says the supplier will send no more.
+
+    Then, once the receipt is committed, the goods serve the orders held as out of stock
+    (`stock_serve_held_orders`); the receipt keeps their numbers in `served_orders`
+    and shipping is told. A failure there leaves the receipt standing: the orders stay
+    held and the pick-list page's reserve step tries them again.
+    """
     with transaction.atomic():
         order = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
         if order.state not in RECEIVABLE_STATES:
@@ -681,6 +691,7 @@ def purchase_order_receive(
         over: list[str] = []
         under: list[str] = []
         received: dict[int, int] = defaultdict(int)
+        received_skus: set[int] = set()
         for item in lines:
             po_line = by_id[item.order_line_id]
             expected = max(0, po_line.outstanding - received[po_line.pk])
@@ -694,6 +705,7 @@ def purchase_order_receive(
                 expiry_date=item.expiry_date,
             )
             received[po_line.pk] += item.quantity
+            received_skus.add(po_line.sku_id)
             stock_receive(
                 actor=actor,
                 sku=po_line.sku,
@@ -743,4 +755,29 @@ def purchase_order_receive(
                 url=reverse("purchasing:order_detail", args=[order.pk]),
                 target=receipt,
             )
+    if serve_held:
+        _serve_held_orders(actor=actor, receipt=receipt, sku_ids=list(received_skus))
     return receipt
+
+
+def _serve_held_orders(*, actor: Any, receipt: Receipt, sku_ids: list[int]) -> None:
+    try:
+        served = stock_serve_held_orders(
+            actor=actor,
+            sku_ids=sku_ids,
+            note=_("采购到货 %s，库存已预留") % receipt.number,
+        )
+    except DatabaseError:  # each order rolled back alone; the receipt stands
+        log.exception("serving held orders after %s failed", receipt.number)
+        return
+    if not served:
+        return
+    receipt.served_orders = served
+    receipt.save(update_fields=["served_orders"])
+    notify_roles(
+        roles=[Role.SHIPPING],
+        title=_("%(receipt)s 到货：%(n)d 个缺货订单已预留，可以拣货")
+        % {"receipt": receipt.number, "n": len(served)},
+        url=reverse("shipping:pick_lists"),
+        target=receipt,
+    )

@@ -440,6 +440,15 @@ def order_receive(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, _("已入库 %s") % receipt.number)
+        if receipt.served_orders:
+            messages.success(
+                request,
+                _("%(n)d 个缺货订单已预留库存并解除扣留：%(orders)s")
+                % {
+                    "n": len(receipt.served_orders),
+                    "orders": "、".join(receipt.served_orders),
+                },
+            )
     return redirect("purchasing:order_detail", pk)
 
 

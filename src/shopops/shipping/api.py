@@ -65,6 +65,7 @@ class ReserveIn(Schema):
 class ReserveOut(Schema):
     reserved: list[str]
     short: dict[str, dict[str, int]]
+    released: list[str]  # were held as out of stock; the stock now serves them
 
 
 class PickListIn(Schema):
@@ -440,13 +441,19 @@ def courier_list(request: HttpRequest) -> list[dict[str, str]]:
 @router.post("/shipping/reservations", response=ReserveOut)
 def reserve_waiting(request: HttpRequest, payload: ReserveIn) -> dict[str, Any]:
     """Reserve stock for paid, unheld orders that have none; an order short of stock
-    is held as out of stock and handed to the evening customer service."""
+    is held as out of stock and handed to the evening customer service. Orders held
+    as out of stock that the stock now serves are reserved and released (`released`,
+    also in `reserved`)."""
     require_perm(request, "shipping.add_picklist")
     with service_errors():
         summary = services.orders_reserve_waiting(
             actor=request.user, shop_id=_shop_id(payload.shop), limit=payload.limit
         )
-    return {"reserved": summary.reserved, "short": summary.short}
+    return {
+        "reserved": summary.reserved,
+        "short": summary.short,
+        "released": summary.released,
+    }
 
 
 @router.get("/shipping/pick-lists", response=list[PickListSummaryOut])

@@ -58,6 +58,7 @@ from shopops.stock.services import (
     stock_quarantine,
     stock_release_order,
     stock_reserve_order,
+    stock_serve_held_orders,
     stock_ship_order,
 )
 
@@ -99,6 +100,9 @@ def _lock_order(order: Order) -> Order:
 class ReserveSummary:
     reserved: list[str] = field(default_factory=list)  # order numbers
     short: dict[str, dict[str, int]] = field(default_factory=dict)  # no → shortages
+    # Orders held as out of stock that the stock on hand now serves: reserved and
+    # released (counted in `reserved` too).
+    released: list[str] = field(default_factory=list)
 
 
 def orders_reserve_waiting(
@@ -108,10 +112,14 @@ def orders_reserve_waiting(
 
     Each order is reserved in its own transaction by the stock ledger, which holds an
     order it cannot serve as out of stock (handed to the evening customer service).
+    Orders already held as out of stock go first, as they waited longest: those the
+    stock now serves (goods returned, counted or adjusted since) are released.
     """
     if not 1 <= limit <= MAX_WAVE:
         raise ValidationError(_("一次最多预留 %d 个订单") % MAX_WAVE)
     summary = ReserveSummary()
+    summary.released = stock_serve_held_orders(actor=actor, shop_id=shop_id)
+    summary.reserved.extend(summary.released)
     waiting = selectors.orders_waiting_for_reservation(shop_id=shop_id).order_by(
         "paid_at", "pk"
     )

@@ -95,6 +95,12 @@ def reserve_waiting(request: HttpRequest) -> HttpResponse:
             _("已预留 %(ok)d 个订单；%(short)d 个缺货已扣留并交晚班客服")
             % {"ok": len(summary.reserved), "short": len(summary.short)},
         )
+        if summary.released:
+            messages.info(
+                request,
+                _("其中 %(n)d 个原缺货扣留的订单已有库存，已解除扣留：%(orders)s")
+                % {"n": len(summary.released), "orders": "、".join(summary.released)},
+            )
     return redirect("shipping:pick_lists")
 
 

@@ -252,3 +252,40 @@ def last_sales(*, before: dt.datetime) -> dict[int, dt.datetime]:
         .values_list("sku_id", "last")
     )
     return dict(rows)
+
+
+def orders_held_for_stock(
+    *, sku_ids: list[int] | None = None, shop_id: int | None = None
+) -> QuerySet[Order]:
+    """Paid orders held as out of stock that arriving goods may now serve, oldest paid
+    first (they waited longest).
+
+    Left out: orders whose buyer chose a refund or an exchange at the evening call,
+    and orders with an after-sale request still waiting for logistics' decision — those
+    are settled by the after-sale, not by shipping.
+    """
+    from shopops.orders.models import AfterSale, Hold, HoldReason
+
+    waiting_holds = Hold.objects.filter(
+        order=OuterRef("pk"), reason=HoldReason.OUT_OF_STOCK, released_at__isnull=True
+    )
+    settled_elsewhere = Hold.objects.filter(
+        order=OuterRef("pk"),
+        released_at__isnull=True,
+        outcome__in=[Hold.Outcome.REFUND, Hold.Outcome.EXCHANGE],
+    )
+    pending_after_sale = AfterSale.objects.filter(
+        order=OuterRef("pk"), state=AfterSale.State.REQUESTED
+    )
+    qs = (
+        Order.objects.filter(status=Order.Status.PAID)
+        .filter(Exists(waiting_holds))
+        .exclude(Exists(settled_elsewhere))
+        .exclude(Exists(pending_after_sale))
+    )
+    if shop_id:
+        qs = qs.filter(shop_id=shop_id)
+    if sku_ids is not None:
+        wanted = OrderLine.objects.filter(order=OuterRef("pk"), sku_id__in=sku_ids)
+        qs = qs.filter(Exists(wanted))
+    return qs.order_by("paid_at", "pk")

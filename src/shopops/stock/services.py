@@ -306,6 +306,47 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
     return ReserveResult(reserved=True, reservations=reservations)
 
 
+@with_lock_retries
+def _serve_held_order(*, actor: Any, order: Order, note: str) -> bool:
+    """Reserve a held order and release its out-of-stock hold, together or not at all."""
+    from shopops.orders.models import Hold
+    from shopops.orders.services import hold_release
+
+    with transaction.atomic():
+        if not stock_reserve_order(actor=actor, order=order).reserved:
+            return False
+        for hold in Hold.objects.filter(
+            order=order, reason=HoldReason.OUT_OF_STOCK, released_at__isnull=True
+        ):
+            hold_release(actor=actor, hold=hold, note=note)
+    return True
+
+
+def stock_serve_held_orders(
+    *,
+    actor: Any,
+    sku_ids: list[int] | None = None,
+    shop_id: int | None = None,
+    note: str = "",
+) -> list[str]:
+    """Give newly available stock to the orders held as out of stock, oldest paid
+    first: each order that can now be reserved in full is, and its hold is released so
+    that it joins the packing queue (a hold for another reason still stops it).
+    Return the served orders' numbers.
+
+    Each order is its own transaction, like `stock_reserve_order`: an order still short
+    stays held and does not stop the next one.
+    """
+    from shopops.stock.selectors import orders_held_for_stock
+
+    note = note or _("到货，库存已预留")
+    served = []
+    for order in list(orders_held_for_stock(sku_ids=sku_ids, shop_id=shop_id)):
+        if _serve_held_order(actor=actor, order=order, note=note):
+            served.append(order.order_no)
+    return served
+
+
 def _lock_order(order: Order) -> Order:
     """Lock the order row first: every stock service locks order, then levels."""
     return Order.objects.select_for_update().get(pk=order.pk)
