@@ -162,6 +162,20 @@ class OrderStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.status_from}→{self.status_to}"
 
+    @staticmethod
+    def _status_label(status: str) -> str:
+        return (
+            str(Order.Status(status).label) if status in Order.Status.values else status
+        )
+
+    @property
+    def status_from_label(self) -> str:
+        return self._status_label(self.status_from)
+
+    @property
+    def status_to_label(self) -> str:
+        return self._status_label(self.status_to)
+
 
 class HoldReason(models.TextChoices):
     QUALITY = "quality", _("质量问题")
