@@ -31,6 +31,8 @@ def unserved_order(live_server: Any) -> Any:
     from shopops.orders.models import HoldReasonSetting, Order, OrderLine
     from shopops.org.services import shop_create
     from shopops.purchasing.services import supplier_price_set
+    from shopops.stock.models import Location
+    from shopops.stock.services import default_location
 
     # An earlier live-server test may have emptied the table the migration filled.
     defaults = importlib.import_module(
@@ -45,6 +47,8 @@ def unserved_order(live_server: Any) -> Any:
         code="gear", name="杭州山野装备", lead_time_days=3, contact="张经理"
     )
     category = Category.objects.create(name="露营")
+    warehouse = default_location().warehouse
+    Location.objects.create(warehouse=warehouse, code="A-03")
     skus = {}
     for code, title, shelf_life, moq in (
         ("E2E-GAS", "高山气罐 230g", 1095, 12),
@@ -161,12 +165,14 @@ def test_from_suggestion_to_shipped(
     screenshot(printed, "purchasing-2-order-print")
     printed.close()
 
-    # When the delivery comes: all 12 gas in one lot, and 4 of the 5 poles
+    # When the delivery comes: all 12 gas in one lot, put on shelf A-03, and 4 of the
+    # 5 poles, to the default location
     buyer.goto(detail_url)
     buyer.get_by_label("本次到货 E2E-GAS").fill("12")
     buyer.get_by_label("批号 E2E-GAS").fill("L2611A")
     buyer.get_by_label("生产日期 E2E-GAS").fill("2026-11-01")
     buyer.get_by_label("有效期至 E2E-GAS").fill("2029-11-01")
+    buyer.get_by_label("入库库位 E2E-GAS").select_option(label="A-03")
     buyer.get_by_label("本次到货 E2E-POLE").fill("4")
     buyer.get_by_test_id("receive").click()
     # then the stock goes in with its lot, the held order is reserved and released
@@ -175,7 +181,9 @@ def test_from_suggestion_to_shipped(
         f"1 个缺货订单已预留库存并解除扣留：{order.order_no}"
     )
     expect(buyer.get_by_test_id("po-state")).to_have_text("部分到货")
-    expect(buyer.get_by_text("E2E-GAS × 12 [L2611A 至 2029-11-01]")).to_be_visible()
+    expect(
+        buyer.get_by_text("E2E-GAS × 12 → A-03 [L2611A 至 2029-11-01]")
+    ).to_be_visible()
     expect(buyer.get_by_test_id("served-orders")).to_contain_text(order.order_no)
     screenshot(buyer, "purchasing-3-received")
 
@@ -186,7 +194,9 @@ def test_from_suggestion_to_shipped(
     expect(clerk.locator("h2.page-title")).to_contain_text("拣货单")
     picks = clerk.get_by_test_id("pick-lines").locator("tbody tr")
     expect(picks).to_have_count(2)
-    expect(picks.filter(has_text="E2E-GAS")).to_contain_text("L2611A")
+    expect(picks.nth(0)).to_contain_text("A-03")  # the walk starts at A-03
+    expect(picks.nth(0)).to_contain_text("L2611A")
+    expect(picks.nth(1)).to_contain_text("DEFAULT")
 
     # And checks every item at the pack station, then ships with SF
     clerk.goto("/shipping/pack/")

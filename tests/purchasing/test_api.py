@@ -119,6 +119,19 @@ def test_the_whole_day_through_the_api(as_role, wanted, frozen_clock):
     )
     assert received.status_code == 201, received.content
     assert received.json()["lines"][0]["lot_no"] == "G-01"
+    assert received.json()["lines"][0]["location"] == "main/DEFAULT"
+    nowhere = send(
+        client,
+        "post",
+        f"/orders/{detail['id']}/receive",
+        {
+            "lines": [
+                {"order_line_id": lines["POLE"]["id"], "quantity": 1, "location_id": 0}
+            ]
+        },
+    )
+    assert nowhere.status_code == 422
+    assert "库位 0 不存在" in nowhere.json()["detail"]
     assert StockLevel.objects.get(sku=gas).on_hand == 12
     after = client.get(f"{API}/orders/{detail['id']}").json()
     assert after["state"] == "partially_received"

@@ -204,3 +204,71 @@ def test_cancel_only_before_anything_arrived(order, people):
             purchase_order=order,
             lines=[ReceiveLine(_line(order, "POLE").pk, 1)],
         )
+
+
+# --- put-away -----------------------------------------------------------------------
+
+
+def _place(code: str):
+    from shopops.stock.models import Location
+    from shopops.stock.services import default_location
+
+    warehouse = default_location().warehouse
+    return Location.objects.get_or_create(warehouse=warehouse, code=code)[0]
+
+
+def test_a_delivery_goes_to_the_skus_usual_shelf_or_the_one_named(order, people):
+    from shopops.stock.services import DEFAULT_LOCATION, stock_adjust, stock_receive
+
+    gas, pole = _line(order, "GAS"), _line(order, "POLE")
+    # the poles lived on C-03 until they ran out; 2 more sit on DEFAULT
+    emptied = stock_receive(
+        actor=None, sku=pole.sku, quantity=1, location=_place("C-03")
+    )
+    stock_adjust(actor=None, level=emptied.level, delta=-1, reason="破损报废")
+    stock_receive(actor=None, sku=pole.sku, quantity=2)
+
+    receipt = services.purchase_order_receive(
+        actor=people.logistics.user,
+        purchase_order=order,
+        lines=[
+            ReceiveLine(gas.pk, 4, lot_no="L1", expiry_date=dt.date(2029, 1, 1)),
+            ReceiveLine(
+                gas.pk,
+                6,
+                lot_no="L2",
+                expiry_date=dt.date(2029, 2, 1),
+                location_id=_place("A-07").pk,
+            ),
+            ReceiveLine(pole.pk, 6),
+        ],
+    )
+
+    placed = {
+        (rl.order_line.sku.outer_code, rl.lot_no): rl.location.code
+        for rl in receipt.lines.select_related("location", "order_line__sku")
+    }
+    assert placed == {
+        ("GAS", "L1"): DEFAULT_LOCATION,  # never stocked: the default location
+        ("GAS", "L2"): "A-07",  # named
+        ("POLE", ""): "C-03",  # its own shelf, though empty, over DEFAULT
+    }
+    on_hand = {
+        (lv.sku.outer_code, lv.location.code, lv.lot.lot_no): lv.on_hand
+        for lv in StockLevel.objects.select_related("sku", "location", "lot")
+    }
+    assert on_hand[("POLE", "C-03", "")] == 6
+    assert on_hand[("GAS", "A-07", "L2")] == 6
+
+
+def test_an_unknown_location_refuses_the_whole_receipt(order, people):
+    pole = _line(order, "POLE")
+    with pytest.raises(ValidationError) as caught:
+        services.purchase_order_receive(
+            actor=None,
+            purchase_order=order,
+            lines=[ReceiveLine(pole.pk, 1, location_id=987_654)],
+        )
+    assert "POLE：库位 987654 不存在" in caught.value.messages
+    assert not StockLevel.objects.exists()
+    assert not order.receipts.exists()

@@ -17,7 +17,7 @@ from shopops.purchasing.models import (
     PurchaseSuggestion,
     SupplierPrice,
 )
-from shopops.stock.models import StockLevel
+from shopops.stock.models import Location, StockLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +288,20 @@ def test_receiving_on_the_page(client, login, people, ordered):
     html = client.get(f"/purchasing/orders/{ordered.pk}/").content.decode()
     assert "部分到货" in html
     assert "B1" in html
+    # G0 now lives on DEFAULT, which the form proposes; G1 goes where it is told
+    g0_level = StockLevel.objects.get(sku=lines["G0"].sku)
+    assert (
+        f'<option value="{g0_level.location_id}" selected>'
+        in html.split(f'name="loc_{lines["G0"].pk}"')[1].split("</select>")[0]
+    )
+    shelf = Location.objects.create(warehouse=g0_level.location.warehouse, code="K-01")
+    client.post(
+        f"/purchasing/orders/{ordered.pk}/receive/",
+        {f"qty_{lines['G1'].pk}": "2", f"loc_{lines['G1'].pk}": str(shelf.pk)},
+    )
+    assert StockLevel.objects.get(sku=lines["G1"].sku).location == shelf
+    html = client.get(f"/purchasing/orders/{ordered.pk}/").content.decode()
+    assert "G1 × 2 → K-01" in html
     # the designer may not receive
     login(client, people.designer)
     assert (

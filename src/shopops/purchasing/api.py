@@ -209,10 +209,15 @@ class ReceiptLineOut(Schema):
     lot_no: str
     production_date: dt.date | None
     expiry_date: dt.date | None
+    location: str | None  # warehouse/location
 
     @staticmethod
     def resolve_outer_code(obj: Any) -> str:
         return obj.order_line.sku.outer_code
+
+    @staticmethod
+    def resolve_location(obj: Any) -> str | None:
+        return str(obj.location) if obj.location else None
 
 
 class ReceiptOut(Schema):
@@ -283,6 +288,7 @@ class ReceiveLineIn(Schema):
     lot_no: LotNo = ""
     production_date: dt.date | None = None
     expiry_date: dt.date | None = None
+    location_id: int | None = None  # None: the SKU's usual location
 
 
 class ReceiveIn(Schema):

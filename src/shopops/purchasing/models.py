@@ -413,6 +413,14 @@ class ReceiptLine(models.Model):
     lot_no = models.CharField(_("批号"), max_length=64, blank=True)
     production_date = models.DateField(_("生产日期"), null=True, blank=True)
     expiry_date = models.DateField(_("有效期至"), null=True, blank=True)
+    location = models.ForeignKey(
+        "stock.Location",
+        verbose_name=_("入库库位"),
+        null=True,  # receipts from before put-away was recorded
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("入库明细")

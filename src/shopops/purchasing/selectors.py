@@ -310,6 +310,7 @@ def purchase_order_get(pk: int) -> PurchaseOrder:
             "lines__sku__product",
             "receipts__received_by",
             "receipts__lines__order_line__sku",
+            "receipts__lines__location__warehouse",
         )
         .get(pk=pk)
     )

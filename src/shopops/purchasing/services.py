@@ -35,6 +35,8 @@ from shopops.purchasing.models import (
     SupplierPrice,
     SupplierTerms,
 )
+from shopops.stock.models import Location
+from shopops.stock.selectors import putaway_locations
 from shopops.stock.services import stock_receive, stock_serve_held_orders
 
 log = logging.getLogger(__name__)
@@ -610,17 +612,21 @@ class ReceiveLine:
     lot_no: str = ""
     production_date: dt.date | None = None
     expiry_date: dt.date | None = None
+    location_id: int | None = None  # the shelf it is put on; None: its usual shelf
 
 
 def _check_receive_lines(
     order: PurchaseOrder, lines: list[ReceiveLine]
-) -> dict[int, PurchaseOrderLine]:
+) -> tuple[dict[int, PurchaseOrderLine], dict[int, Location]]:
+    """Return the order's lines by id and the locations the items name by id."""
     if not lines:
         raise ValidationError(_("请至少填写一行到货数量"))
     by_id = {
         line.pk: line
         for line in order.lines.select_related("sku", "sku__product").order_by("pk")
     }
+    named = {item.location_id for item in lines if item.location_id is not None}
+    locations = Location.objects.select_related("warehouse").in_bulk(named)
     errors: list[str] = []
     seen: set[tuple[int, str]] = set()
     for item in lines:
@@ -635,6 +641,11 @@ def _check_receive_lines(
         seen.add(key)
         if not 0 < item.quantity <= MAX_QUANTITY:
             errors.append(_("%s：到货数量必须大于 0") % code)
+        if item.location_id is not None and item.location_id not in locations:
+            errors.append(
+                _("%(code)s：库位 %(id)s 不存在")
+                % {"code": code, "id": item.location_id}
+            )
         if po_line.sku.product.shelf_life_days:
             if not item.lot_no.strip():
                 errors.append(_("%s 有保质期，需要填写批号") % code)
@@ -648,7 +659,7 @@ def _check_receive_lines(
             errors.append(_("%s：有效期早于生产日期") % code)
     if errors:
         raise ValidationError(errors)
-    return by_id
+    return by_id, locations
 
 
 def purchase_order_receive(
@@ -661,7 +672,8 @@ def purchase_order_receive(
     serve_held: bool = True,
 ) -> Receipt:
     """Receive a delivery against a purchase order: each line's units go into stock
-    (lot and expiry for products with a shelf life) with the order's number as the
+    (lot and expiry for products with a shelf life) on the location the line names, or
+    the SKU's usual one (`putaway_locations`), with the order's number as the
     ledger's reference; over- and under-deliveries are recorded against what was still
     expected. The order becomes partially received, or received when every line is
     complete or `close` says the supplier will send no more.
@@ -678,7 +690,8 @@ def purchase_order_receive(
                 _("%(no)s 状态为%(state)s，不能收货")
                 % {"no": order.number, "state": order.get_state_display()}
             )
-        by_id = _check_receive_lines(order, lines)
+        by_id, locations = _check_receive_lines(order, lines)
+        usual = putaway_locations(sorted({line.sku_id for line in by_id.values()}))
         now = clock.now()
         receipt = Receipt.objects.create(
             number=f"{order.number}-R{order.receipts.count() + 1}",
@@ -695,6 +708,11 @@ def purchase_order_receive(
         for item in lines:
             po_line = by_id[item.order_line_id]
             expected = max(0, po_line.outstanding - received[po_line.pk])
+            location = (
+                locations[item.location_id]
+                if item.location_id is not None
+                else usual[po_line.sku_id]
+            )
             ReceiptLine.objects.create(
                 receipt=receipt,
                 order_line=po_line,
@@ -703,6 +721,7 @@ def purchase_order_receive(
                 lot_no=item.lot_no.strip(),
                 production_date=item.production_date,
                 expiry_date=item.expiry_date,
+                location=location,
             )
             received[po_line.pk] += item.quantity
             received_skus.add(po_line.sku_id)
@@ -710,6 +729,7 @@ def purchase_order_receive(
                 actor=actor,
                 sku=po_line.sku,
                 quantity=item.quantity,
+                location=location,
                 lot_no=item.lot_no,
                 production_date=item.production_date,
                 expiry_date=item.expiry_date,

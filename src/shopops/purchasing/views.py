@@ -27,6 +27,7 @@ from shopops.purchasing.models import (
     PurchaseSuggestion,
     SupplierTerms,
 )
+from shopops.stock.selectors import location_choices, putaway_locations
 
 ROWS_PER_PAGE = 200
 
@@ -353,13 +354,17 @@ def _order(pk: int) -> PurchaseOrder:
 @permission_required("purchasing.view_purchaseorder", raise_exception=True)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(pk)
+    lines = list(order.lines.all())
+    receivable = order.state in ("ordered", "partially_received")
+    usual = putaway_locations([line.sku_id for line in lines]) if receivable else {}
     return render(
         request,
         "purchasing/order_detail.html",
         {
             "order": order,
-            "lines": list(order.lines.all()),
-            "receivable": order.state in ("ordered", "partially_received"),
+            "rows": [(line, usual.get(line.sku_id)) for line in lines],
+            "locations": location_choices() if receivable else [],
+            "receivable": receivable,
             "cancellable": order.state in ("draft", "ordered"),
             "today": clock.today(),
         },
@@ -409,10 +414,15 @@ def _receive_lines(request: HttpRequest, order: PurchaseOrder) -> list[Any]:
             dates[key] = _date(text)
             if text and dates[key] is None:
                 errors.append(_("%s：日期格式应为 YYYY-MM-DD") % line.sku.outer_code)
+        location_raw = request.POST.get(f"loc_{line.pk}", "").strip()
+        location_id = _int(location_raw)
+        if location_raw and location_id is None:
+            errors.append(_("%s：库位无效") % line.sku.outer_code)
         lines.append(
             services.ReceiveLine(
                 order_line_id=line.pk,
                 quantity=quantity,
+                location_id=location_id,
                 lot_no=request.POST.get(f"lot_{line.pk}", "")[:64],
                 production_date=dates["prod"],
                 expiry_date=dates["exp"],

@@ -289,3 +289,38 @@ def orders_held_for_stock(
         wanted = OrderLine.objects.filter(order=OuterRef("pk"), sku_id__in=sku_ids)
         qs = qs.filter(Exists(wanted))
     return qs.order_by("paid_at", "pk")
+
+
+def putaway_locations(sku_ids: list[int]) -> dict[int, Location]:
+    """Where each SKU's delivery goes by default: the shelf that holds most of it now,
+    else the shelf it was last on (goods keep their place when stock runs out), else
+    the default warehouse's default location.
+
+    "Holds most" is by on-hand units, the latest level breaking ties; the default
+    location only wins when the SKU has never had another.
+    """
+    from shopops.stock.services import DEFAULT_LOCATION, default_location
+
+    fallback = default_location()
+    found: dict[int, tuple[tuple[bool, int, int], Location]] = {}
+    levels = (
+        StockLevel.objects.filter(sku_id__in=sku_ids)
+        .select_related("location__warehouse")
+        .order_by("pk")
+    )
+    for level in levels:
+        rank = (level.location.code != DEFAULT_LOCATION, level.on_hand, level.pk)
+        if level.sku_id not in found or rank > found[level.sku_id][0]:
+            found[level.sku_id] = (rank, level.location)
+    return {
+        sku_id: found[sku_id][1] if sku_id in found else fallback for sku_id in sku_ids
+    }
+
+
+def location_choices() -> list[Location]:
+    """Every location, default warehouse first, for a put-away picker."""
+    return list(
+        Location.objects.select_related("warehouse").order_by(
+            "-warehouse__is_default", "warehouse__code", "code"
+        )
+    )
