@@ -180,6 +180,17 @@ class AdjustIn(Schema):
     reason: Text
 
 
+class TransferIn(Schema):
+    quantity: int = Field(..., ge=1, le=1_000_000)
+    location_id: int
+    reason: Annotated[str, Field(max_length=150), AfterValidator(no_nul)] = ""
+
+
+class TransferOut(Schema):
+    out: MovementOut
+    into: MovementOut
+
+
 class LocationOut(Schema):
     id: int
     code: str
@@ -493,6 +504,25 @@ def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Move
             actor=request.user, level=level, delta=payload.delta, reason=payload.reason
         )
     return _movement(movement.pk)
+
+
+@router.post("/stock/levels/{level_id}/transfer", response=TransferOut)
+def stock_transfer(
+    request: HttpRequest, level_id: int, payload: TransferIn
+) -> dict[str, Movement]:
+    """Move available units of a level to another location (same SKU and lot)."""
+    require_perm(request, "stock.add_movement")
+    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    location = get_or_404(Location.objects.all(), payload.location_id, "location")
+    with service_errors():
+        moved = services.stock_transfer(
+            actor=request.user,
+            level=level,
+            quantity=payload.quantity,
+            location=location,
+            reason=payload.reason,
+        )
+    return {"out": _movement(moved.out.pk), "into": _movement(moved.into.pk)}
 
 
 @router.get("/stock/warehouses", response=list[WarehouseOut])

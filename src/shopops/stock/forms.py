@@ -82,6 +82,19 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
+class TransferForm(forms.Form):
+    quantity = forms.IntegerField(label=_("移库数量"), min_value=1, max_value=1_000_000)
+    location = forms.ModelChoiceField(
+        label=_("目标库位"), queryset=Location.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(label=_("说明"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, level: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = _locations().exclude(pk=level.location_id)
+        self.fields["location"].queryset = others  # type: ignore[attr-defined]
+
+
 class WarehouseForm(forms.Form):
     code = forms.SlugField(label=_("仓库代码"), max_length=32)
     name = forms.CharField(label=_("仓库名称"), max_length=100)

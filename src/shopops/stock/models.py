@@ -155,6 +155,7 @@ class Movement(models.Model):
         ADJUSTMENT = "adjustment", _("调整")
         QUARANTINE = "quarantine", _("隔离")
         COUNT_CORRECTION = "count_correction", _("盘点修正")
+        TRANSFER = "transfer", _("移库")
 
     at = models.DateTimeField(_("时间"), db_index=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)

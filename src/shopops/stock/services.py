@@ -176,6 +176,79 @@ def stock_adjust(
     return movement
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """The two movements of a transfer: out of one level, into another."""
+
+    out: Movement
+    into: Movement
+
+
+def stock_transfer(
+    *,
+    actor: Any,
+    level: StockLevel,
+    quantity: int,
+    location: Location,
+    reason: str = "",
+) -> Transfer:
+    """Move available units of a level to another location (移库): same SKU and lot,
+    two movements of kind TRANSFER in one transaction. Reserved units stay where their
+    orders' reservations point and quarantined ones where they were set aside."""
+    if quantity <= 0:
+        raise ValidationError(_("移库数量必须大于 0"))
+    if location.pk == level.location_id:
+        raise ValidationError(_("目标库位与原库位相同"))
+    with transaction.atomic():
+        target, _created = StockLevel.objects.get_or_create(
+            sku_id=level.sku_id, lot_id=level.lot_id, location=location
+        )
+        locked = {lv.pk: lv for lv in lock_levels(sku_ids=[level.sku_id])}
+        source, target = locked[level.pk], locked[target.pk]
+        if source.available < quantity:
+            raise ValidationError(
+                _("%(code)s 在 %(place)s 可用只有 %(available)d，不能移出 %(n)d")
+                % {
+                    "code": source.sku.outer_code,
+                    "place": source.location.code,
+                    "available": source.available,
+                    "n": quantity,
+                }
+            )
+        route = f"{source.location.code} → {location.code}"
+        reason = (reason.strip() or _("移库")) + f"（{route}）"
+        out = _move(
+            source,
+            kind=Movement.Kind.TRANSFER,
+            actor=actor,
+            on_hand=-quantity,
+            reference=route,
+            reason=reason,
+        )
+        into = _move(
+            target,
+            kind=Movement.Kind.TRANSFER,
+            actor=actor,
+            on_hand=quantity,
+            reference=route,
+            reason=reason,
+        )
+        audit_record(
+            actor=actor,
+            verb="stock.transfer",
+            obj=out,
+            action=AuditEntry.Action.CREATE,
+            changes={
+                "sku": source.sku.outer_code,
+                "lot": source.lot.lot_no,
+                "from": source.location.code,
+                "to": location.code,
+                "quantity": quantity,
+            },
+        )
+    return Transfer(out=out, into=into)
+
+
 def stock_quarantine(
     *, actor: Any, level: StockLevel, quantity: int, reason: str
 ) -> Movement:

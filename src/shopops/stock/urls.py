@@ -6,6 +6,7 @@ app_name = "stock"
 urlpatterns = [
     path("", views.level_list, name="levels"),
     path("levels/<int:pk>/adjust/", views.level_adjust, name="adjust"),
+    path("levels/<int:pk>/transfer/", views.level_transfer, name="transfer"),
     path("movements/", views.movement_list, name="movements"),
     path("receive/", views.receive, name="receive"),
     path("warehouses/", views.warehouse_list, name="warehouses"),

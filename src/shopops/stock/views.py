@@ -29,6 +29,7 @@ from shopops.stock.forms import (
     LocationForm,
     ReceiveForm,
     ReportBuildForm,
+    TransferForm,
     WarehouseForm,
 )
 from shopops.stock.models import (
@@ -168,10 +169,7 @@ def receive(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("stock.add_movement", raise_exception=True)
 def level_adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    level = get_object_or_404(
-        StockLevel.objects.select_related("sku__product", "lot", "location__warehouse"),
-        pk=pk,
-    )
+    level = _level(pk)
     form = AdjustForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,12 +188,64 @@ def level_adjust(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"code": level.sku.outer_code, "delta": form.cleaned_data["delta"]},
             )
             return redirect(reverse("stock:levels") + f"?q={level.sku.outer_code}")
+    return _level_page(request, level, adjust=form)
+
+
+@login_required
+@permission_required("stock.add_movement", raise_exception=True)
+@require_POST
+def level_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    level = _level(pk)
+    form = TransferForm(request.POST, level=level)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.stock_transfer(
+                actor=request.user,
+                level=level,
+                quantity=data["quantity"],
+                location=data["location"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("已移库 %(code)s × %(n)d：%(from)s → %(to)s")
+                % {
+                    "code": level.sku.outer_code,
+                    "n": data["quantity"],
+                    "from": level.location.code,
+                    "to": data["location"].code,
+                },
+            )
+            return redirect(reverse("stock:levels") + f"?q={level.sku.outer_code}")
+    return _level_page(request, level, transfer=form)
+
+
+def _level(pk: int) -> StockLevel:
+    return get_object_or_404(
+        StockLevel.objects.select_related("sku__product", "lot", "location__warehouse"),
+        pk=pk,
+    )
+
+
+def _level_page(
+    request: HttpRequest,
+    level: StockLevel,
+    *,
+    adjust: AdjustForm | None = None,
+    transfer: TransferForm | None = None,
+) -> HttpResponse:
+    """The level's page: adjust it, move it, and its recent movements."""
     return render(
         request,
         "stock/adjust.html",
         {
             "level": level,
-            "form": form,
+            "form": adjust or AdjustForm(),
+            "transfer_form": transfer or TransferForm(level=level),
             "movements": selectors.movement_list(level_id=level.pk)[:20],
         },
     )
