@@ -4,6 +4,7 @@ DATABASE_URL       default: SQLite under var/ (WAL, IMMEDIATE transactions, busy
 REDIS_URL          switches Huey from SQLite to Redis
 SHOPOPS_ENV        "production" requires SECRET_KEY and turns DEBUG off
 SHOPOPS_TIME_ZONE  the shops' default time zone (Asia/Shanghai)
+SHOPOPS_IMPORT_RETENTION_DAYS  days an uploaded order report is kept (90; 0: for ever)
 """
 
 import os
@@ -157,6 +158,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded order reports hold buyers' names, phones and addresses: the nightly job deletes
+# the files of finished imports older than this (0 keeps them for ever).
+IMPORT_RETENTION_DAYS = int(os.environ.get("SHOPOPS_IMPORT_RETENTION_DAYS", "90"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
