@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 
 from shopops.catalog.models import Category
 from shopops.core.duties import registry
@@ -24,6 +23,8 @@ from shopops.stock.models import (
     StockLevel,
     Warehouse,
 )
+
+from .ledger import assert_ledger_matches_levels
 
 pytestmark = pytest.mark.django_db
 
@@ -87,20 +88,6 @@ def level(sku: Any, location: Any, lot_no: str = "") -> StockLevel:
 
 def line_for(sheet: CountSheet, lvl: StockLevel) -> CountLine:
     return sheet.lines.get(level=lvl)
-
-
-def assert_ledger_matches_levels() -> None:
-    for lvl in StockLevel.objects.all():
-        sums = Movement.objects.filter(level=lvl).aggregate(
-            on_hand=Sum("on_hand_delta"),
-            reserved=Sum("reserved_delta"),
-            quarantined=Sum("quarantined_delta"),
-        )
-        assert (lvl.on_hand, lvl.reserved, lvl.quarantined) == (
-            sums["on_hand"] or 0,
-            sums["reserved"] or 0,
-            sums["quarantined"] or 0,
-        ), lvl
 
 
 # --- opening a sheet ---------------------------------------------------------------

@@ -10,10 +10,11 @@ import pytest
 from django.db.models import Sum
 
 from shopops.catalog.models import Category, Product, Sku
-from shopops.core import clock
 from shopops.core.models import AuditEntry
 from shopops.stock import services
 from shopops.stock.models import Location, Movement, StockLevel, Warehouse
+
+from .ledger import assert_ledger_matches_levels
 
 pytestmark = pytest.mark.django_db
 
@@ -25,77 +26,6 @@ PAGES = [
     "/stock/counts/",
     "/stock/reports/",
 ]
-
-
-@pytest.fixture
-def people(make_staff) -> dict[str, Any]:
-    return {
-        role: make_staff(role)
-        for role in (
-            "logistics",
-            "ops_manager",
-            "shipping",
-            "designer",
-            "finance",
-            "general_manager",
-        )
-    }
-
-
-@pytest.fixture
-def as_role(client, people):
-    def sign_in(role: str) -> Any:
-        client.force_login(people[role].user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def stocked(make_sku) -> dict[str, Any]:
-    """A tent in stock at two places, a gas canister with two lots, and a stove with
-    nothing at all."""
-    warehouse = Warehouse.objects.create(code="main", name="主仓库", is_default=True)
-    a1 = Location.objects.create(warehouse=warehouse, code="A-01")
-    b1 = Location.objects.create(warehouse=warehouse, code="B-01")
-    tent = make_sku("TENT-2P")
-    gas = make_sku("GAS-230", shelf_life_days=1095)
-    gas.product.category = Category.objects.create(name="燃料")
-    gas.product.save()
-    stove = make_sku("STOVE-1")
-    services.stock_receive(actor=None, sku=tent, quantity=7, location=a1)
-    services.stock_receive(actor=None, sku=tent, quantity=3, location=b1)
-    services.stock_receive(
-        actor=None,
-        sku=gas,
-        quantity=12,
-        location=b1,
-        lot_no="G1",
-        expiry_date=clock.today() + dt.timedelta(days=10),
-    )
-    services.stock_receive(
-        actor=None,
-        sku=gas,
-        quantity=4,
-        location=b1,
-        lot_no="G0",
-        expiry_date=clock.today() - dt.timedelta(days=1),
-    )
-    return {"tent": tent, "gas": gas, "stove": stove, "a1": a1, "b1": b1}
-
-
-def ledger_matches_levels() -> None:
-    for level in StockLevel.objects.all():
-        sums = Movement.objects.filter(level=level).aggregate(
-            on_hand=Sum("on_hand_delta"),
-            reserved=Sum("reserved_delta"),
-            quarantined=Sum("quarantined_delta"),
-        )
-        assert (level.on_hand, level.reserved, level.quarantined) == (
-            sums["on_hand"] or 0,
-            sums["reserved"] or 0,
-            sums["quarantined"] or 0,
-        )
 
 
 # --- who may do what ----------------------------------------------------------
@@ -260,7 +190,7 @@ def test_receive_through_the_page(as_role, stocked):
     )
     assert movement.actor == _user(client)
     assert AuditEntry.objects.filter(verb="stock.receipt").exists()
-    ledger_matches_levels()
+    assert_ledger_matches_levels()
 
 
 def test_receive_refuses_a_shelf_life_product_without_expiry(as_role, stocked):
@@ -299,7 +229,7 @@ def test_adjust_through_the_page(as_role, stocked):
     assert "可用库存只有 4" in response.content.decode()
     level.refresh_from_db()
     assert level.on_hand == 4
-    ledger_matches_levels()
+    assert_ledger_matches_levels()
 
 
 # --- warehouses and locations --------------------------------------------------------
@@ -414,7 +344,7 @@ def test_api_receive_adjust_and_locations(api_client, people, stocked):
     assert response.status_code == 201
     response = api_client.get("/api/v1/stock/warehouses")
     assert "D-09" in {loc["code"] for loc in response.json()[0]["locations"]}
-    ledger_matches_levels()
+    assert_ledger_matches_levels()
 
 
 def test_api_refuses_a_designer(api_client, people):

@@ -11,13 +11,13 @@ from shopops.core.models import AuditEntry
 from shopops.stock import services
 from shopops.stock.models import Location, Movement, Reservation, StockLevel
 
-from .test_pages import as_role, ledger_matches_levels, people, stocked  # noqa: F401
+from .ledger import assert_ledger_matches_levels
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def c1(stocked):  # noqa: F811
+def c1(stocked):
     return Location.objects.create(warehouse=stocked["a1"].warehouse, code="C-01")
 
 
@@ -25,7 +25,7 @@ def _level(sku, location, lot_no: str = "") -> StockLevel:
     return StockLevel.objects.get(sku=sku, location=location, lot__lot_no=lot_no)
 
 
-def test_available_units_move_with_their_lot(stocked, c1, make_paid_order):  # noqa: F811
+def test_available_units_move_with_their_lot(stocked, c1, make_paid_order):
     gas = _level(stocked["gas"], stocked["b1"], "G1")  # 12 units
     order = make_paid_order((stocked["gas"], 5))
     assert services.stock_reserve_order(actor=None, order=order).reserved
@@ -64,10 +64,10 @@ def test_available_units_move_with_their_lot(stocked, c1, make_paid_order):  # n
     entry = AuditEntry.objects.get(verb="stock.transfer")
     assert entry.changes["from"] == "B-01"
     assert entry.changes["to"] == "C-01"
-    ledger_matches_levels()
+    assert_ledger_matches_levels()
 
 
-def test_a_second_transfer_merges_into_the_same_level(stocked, c1):  # noqa: F811
+def test_a_second_transfer_merges_into_the_same_level(stocked, c1):
     tent = _level(stocked["tent"], stocked["a1"])
     services.stock_transfer(actor=None, level=tent, quantity=2, location=c1)
     services.stock_transfer(actor=None, level=tent, quantity=3, location=c1)
@@ -88,7 +88,7 @@ def test_a_second_transfer_merges_into_the_same_level(stocked, c1):  # noqa: F81
         (1, "A-01", "目标库位与原库位相同"),
     ],
 )
-def test_impossible_transfers_change_nothing(stocked, c1, quantity, where, message):  # noqa: F811
+def test_impossible_transfers_change_nothing(stocked, c1, quantity, where, message):
     tent = _level(stocked["tent"], stocked["a1"])
     movements = Movement.objects.count()
     with pytest.raises(ValidationError) as caught:
@@ -107,7 +107,7 @@ def test_impossible_transfers_change_nothing(stocked, c1, quantity, where, messa
     )
 
 
-def test_transfer_on_the_page(as_role, stocked, c1):  # noqa: F811
+def test_transfer_on_the_page(as_role, stocked, c1):
     client = as_role("logistics")
     tent = _level(stocked["tent"], stocked["a1"])
     page = client.get(f"/stock/levels/{tent.pk}/adjust/").content.decode()
@@ -129,10 +129,10 @@ def test_transfer_on_the_page(as_role, stocked, c1):  # noqa: F811
     )
     assert "已移库 TENT-2P × 4：A-01 → C-01" in done.content.decode()
     assert _level(stocked["tent"], c1).on_hand == 4
-    ledger_matches_levels()
+    assert_ledger_matches_levels()
 
 
-def test_only_roles_that_adjust_may_transfer(as_role, stocked, c1):  # noqa: F811
+def test_only_roles_that_adjust_may_transfer(as_role, stocked, c1):
     tent = _level(stocked["tent"], stocked["a1"])
     client = as_role("designer")
     answer = client.post(
@@ -142,7 +142,7 @@ def test_only_roles_that_adjust_may_transfer(as_role, stocked, c1):  # noqa: F81
     assert not StockLevel.objects.filter(location=c1).exists()
 
 
-def test_transfer_through_the_api(api_client, people, stocked, c1):  # noqa: F811
+def test_transfer_through_the_api(api_client, people, stocked, c1):
     tent = _level(stocked["tent"], stocked["a1"])
     api_client.force_login(people["logistics"].user)
     url = f"/api/v1/stock/levels/{tent.pk}/transfer"

@@ -8,7 +8,7 @@ answers 422 with its message, a missing object 404. Money is a decimal string.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -99,6 +99,7 @@ class LevelsQuery(Schema):
     warehouse: int | None = None
     location: int | None = None
     stockout: bool = False
+    quarantined: bool = False  # only SKUs (and levels) with units set aside
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -173,6 +174,17 @@ class ReceiveIn(Schema):
         if made and expires and expires < made:
             raise ValueError("expiry_date must not be before production_date")
         return self
+
+
+class QuarantineIn(Schema):
+    quantity: int = Field(..., ge=1, le=1_000_000)
+    reason: Text
+
+
+class QuarantineResolveIn(Schema):
+    quantity: int = Field(..., ge=1, le=1_000_000)
+    outcome: Literal["unquarantine", "scrap"]
+    reason: Text
 
 
 class AdjustIn(Schema):
@@ -420,6 +432,7 @@ def stock_levels(request: HttpRequest, query: Query[LevelsQuery]) -> dict[str, A
         location_id=query.location,
         search=query.q.strip(),
         stockout=query.stockout,
+        quarantined=query.quarantined,
     )
     qs = selectors.sku_stock_list(filters)
     skus = list(qs[query.offset : query.offset + query.limit])
@@ -502,6 +515,42 @@ def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Move
     with service_errors():
         movement = services.stock_adjust(
             actor=request.user, level=level, delta=payload.delta, reason=payload.reason
+        )
+    return _movement(movement.pk)
+
+
+@router.post("/stock/levels/{level_id}/quarantine", response=MovementOut)
+def stock_quarantine(
+    request: HttpRequest, level_id: int, payload: QuarantineIn
+) -> Movement:
+    """Set available units aside: they stay on hand but cannot be sold or reserved."""
+    require_perm(request, "stock.add_movement")
+    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    with service_errors():
+        movement = services.stock_quarantine(
+            actor=request.user,
+            level=level,
+            quantity=payload.quantity,
+            reason=payload.reason,
+        )
+    return _movement(movement.pk)
+
+
+@router.post("/stock/levels/{level_id}/quarantine/resolve", response=MovementOut)
+def stock_quarantine_resolve(
+    request: HttpRequest, level_id: int, payload: QuarantineResolveIn
+) -> Movement:
+    """Settle quarantined units: `unquarantine` puts them back on sale, `scrap` writes
+    them off."""
+    require_perm(request, "stock.add_movement")
+    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    with service_errors():
+        movement = services.stock_quarantine_resolve(
+            actor=request.user,
+            level=level,
+            quantity=payload.quantity,
+            outcome=payload.outcome,
+            reason=payload.reason,
         )
     return _movement(movement.pk)
 

@@ -9,7 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shopops.catalog.models import Category, Sku
-from shopops.stock.models import CountLine, CountSheet, Location, Warehouse
+from shopops.stock.models import (
+    CountLine,
+    CountSheet,
+    Location,
+    Movement,
+    Warehouse,
+)
 
 
 class DateInput(forms.DateInput):
@@ -93,6 +99,27 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         others = _locations().exclude(pk=level.location_id)
         self.fields["location"].queryset = others  # type: ignore[attr-defined]
+
+
+class QuarantineForm(forms.Form):
+    """Set available units aside (found damaged on the shelf, recalled lot)."""
+
+    quantity = forms.IntegerField(label=_("隔离数量"), min_value=1, max_value=1_000_000)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class QuarantineResolveForm(forms.Form):
+    """Settle quarantined units after inspection."""
+
+    quantity = forms.IntegerField(label=_("处理数量"), min_value=1, max_value=1_000_000)
+    outcome = forms.ChoiceField(
+        label=_("处理方式"),
+        choices=[
+            (Movement.Kind.UNQUARANTINE, _("检验合格，恢复可售")),
+            (Movement.Kind.SCRAP, _("报废（减少在库）")),
+        ],
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200)
 
 
 class WarehouseForm(forms.Form):

@@ -156,6 +156,8 @@ class Movement(models.Model):
         QUARANTINE = "quarantine", _("隔离")
         COUNT_CORRECTION = "count_correction", _("盘点修正")
         TRANSFER = "transfer", _("移库")
+        UNQUARANTINE = "unquarantine", _("解除隔离")
+        SCRAP = "scrap", _("报废")
 
     at = models.DateTimeField(_("时间"), db_index=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)

@@ -44,6 +44,7 @@ class LevelFilters:
     location_id: int | None = None
     search: str = ""  # part of the outer code (商家编码), the barcode or the title
     stockout: bool = False  # only active SKUs with nothing available
+    quarantined: bool = False  # only SKUs with units set aside, and those levels
 
 
 def category_with_descendants(category_id: int) -> list[int]:
@@ -115,15 +116,18 @@ def sku_stock_list(filters: LevelFilters) -> QuerySet[Sku]:
         qs = qs.filter(
             active=True, product__status=Product.Status.ACTIVE, qty_available__lte=0
         )
+    if filters.quarantined:
+        qs = qs.filter(qty_quarantined__gt=0)
     return qs.order_by("outer_code")
 
 
 def levels_for_skus(sku_ids: list[int], filters: LevelFilters) -> dict[int, list]:
     """Return each SKU's levels at the filtered place (lots by expiry), in one query."""
-    levels = (
-        StockLevel.objects.filter(_place_q(filters), sku_id__in=sku_ids)
-        .select_related("lot", "location", "location__warehouse")
-        .order_by("sku_id", "lot__expiry_date", "location__code", "pk")
+    levels = StockLevel.objects.filter(_place_q(filters), sku_id__in=sku_ids)
+    if filters.quarantined:
+        levels = levels.filter(quarantined__gt=0)
+    levels = levels.select_related("lot", "location", "location__warehouse").order_by(
+        "sku_id", "lot__expiry_date", "location__code", "pk"
     )
     by_sku: dict[int, list] = defaultdict(list)
     for level in levels:

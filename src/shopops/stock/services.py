@@ -276,6 +276,47 @@ def stock_quarantine(
     return movement
 
 
+QUARANTINE_OUTCOMES = (Movement.Kind.UNQUARANTINE, Movement.Kind.SCRAP)
+
+
+def stock_quarantine_resolve(
+    *, actor: Any, level: StockLevel, quantity: int, outcome: str, reason: str
+) -> Movement:
+    """Settle quarantined units once inspected: UNQUARANTINE puts them back on sale
+    (available rises); SCRAP writes them off (on hand and quarantined fall together,
+    available does not move)."""
+    if outcome not in QUARANTINE_OUTCOMES:
+        raise ValidationError(_("未知处理方式：%s") % outcome)
+    if not reason.strip():
+        raise ValidationError(_("处理隔离品需要填写原因"))
+    if quantity <= 0:
+        raise ValidationError(_("处理数量必须大于 0"))
+    with transaction.atomic():
+        locked = {lv.pk: lv for lv in lock_levels(sku_ids=[level.sku_id])}[level.pk]
+        if locked.quarantined < quantity:
+            raise ValidationError(
+                _("%(place)s 只有 %(n)d 件隔离品")
+                % {"place": locked.location.code, "n": locked.quarantined}
+            )
+        scrap = outcome == Movement.Kind.SCRAP
+        movement = _move(
+            locked,
+            kind=outcome,
+            actor=actor,
+            on_hand=-quantity if scrap else 0,
+            quarantined=-quantity,
+            reason=reason.strip(),
+        )
+        audit_record(
+            actor=actor,
+            verb=f"stock.{outcome}",
+            obj=movement,
+            action=AuditEntry.Action.CREATE,
+            changes={"level": level.pk, "quantity": quantity, "reason": reason},
+        )
+    return movement
+
+
 @dataclass
 class ReserveResult:
     """What reserving an order did: reserved it whole, or found these shortages."""

@@ -7,6 +7,12 @@ urlpatterns = [
     path("", views.level_list, name="levels"),
     path("levels/<int:pk>/adjust/", views.level_adjust, name="adjust"),
     path("levels/<int:pk>/transfer/", views.level_transfer, name="transfer"),
+    path("levels/<int:pk>/quarantine/", views.level_quarantine, name="quarantine"),
+    path(
+        "levels/<int:pk>/quarantine/resolve/",
+        views.level_quarantine_resolve,
+        name="quarantine_resolve",
+    ),
     path("movements/", views.movement_list, name="movements"),
     path("receive/", views.receive, name="receive"),
     path("warehouses/", views.warehouse_list, name="warehouses"),

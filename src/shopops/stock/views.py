@@ -27,6 +27,8 @@ from shopops.stock.forms import (
     CountLineForm,
     CountSheetForm,
     LocationForm,
+    QuarantineForm,
+    QuarantineResolveForm,
     ReceiveForm,
     ReportBuildForm,
     TransferForm,
@@ -75,6 +77,7 @@ def _level_filters(request: HttpRequest) -> selectors.LevelFilters:
         location_id=_int(request.GET.get("location")),
         search=_text(request, "q"),
         stockout=request.GET.get("stockout") == "1",
+        quarantined=request.GET.get("quarantined") == "1",
     )
 
 
@@ -224,6 +227,64 @@ def level_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _level_page(request, level, transfer=form)
 
 
+@login_required
+@permission_required("stock.add_movement", raise_exception=True)
+@require_POST
+def level_quarantine(request: HttpRequest, pk: int) -> HttpResponse:
+    level = _level(pk)
+    form = QuarantineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.stock_quarantine(
+                actor=request.user,
+                level=level,
+                quantity=form.cleaned_data["quantity"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("已隔离 %(code)s × %(n)d")
+                % {"code": level.sku.outer_code, "n": form.cleaned_data["quantity"]},
+            )
+            return redirect("stock:adjust", level.pk)
+    return _level_page(request, level, quarantine=form)
+
+
+@login_required
+@permission_required("stock.add_movement", raise_exception=True)
+@require_POST
+def level_quarantine_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    level = _level(pk)
+    form = QuarantineResolveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            movement = services.stock_quarantine_resolve(
+                actor=request.user,
+                level=level,
+                quantity=data["quantity"],
+                outcome=data["outcome"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("%(what)s %(code)s × %(n)d")
+                % {
+                    "what": movement.get_kind_display(),
+                    "code": level.sku.outer_code,
+                    "n": data["quantity"],
+                },
+            )
+            return redirect("stock:adjust", level.pk)
+    return _level_page(request, level, resolve=form)
+
+
 def _level(pk: int) -> StockLevel:
     return get_object_or_404(
         StockLevel.objects.select_related("sku__product", "lot", "location__warehouse"),
@@ -237,8 +298,11 @@ def _level_page(
     *,
     adjust: AdjustForm | None = None,
     transfer: TransferForm | None = None,
+    quarantine: QuarantineForm | None = None,
+    resolve: QuarantineResolveForm | None = None,
 ) -> HttpResponse:
-    """The level's page: adjust it, move it, and its recent movements."""
+    """The level's page: adjust it, move it, set units aside or settle those set
+    aside, and its recent movements."""
     return render(
         request,
         "stock/adjust.html",
@@ -246,6 +310,8 @@ def _level_page(
             "level": level,
             "form": adjust or AdjustForm(),
             "transfer_form": transfer or TransferForm(level=level),
+            "quarantine_form": quarantine or QuarantineForm(),
+            "resolve_form": resolve or QuarantineResolveForm(),
             "movements": selectors.movement_list(level_id=level.pk)[:20],
         },
     )
