@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from shopops.orders import services
@@ -87,6 +88,17 @@ def test_csv_export_contains_exactly_the_filtered_orders(ops_client, make_order)
     assert {r["省份"] for r in rows} == {"四川省"}
     assert {r["买家实际支付金额"] for r in rows} == {"88.80"}
     assert {r["订单状态"] for r in rows} == {"买家已付款，等待卖家发货"}
+
+
+def test_the_csv_export_speaks_the_language_chosen(ops_client, make_order):
+    make_order()
+    ops_client.cookies["django_language"] = "en"
+    response = ops_client.get("/orders/?export=csv")
+    # the body streams after the request's language was put back: still English
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["Order status"] for r in rows] == ["Paid, awaiting shipment"]
+    assert translation.get_language() != "en"  # nothing leaked into the thread
 
 
 def test_xlsx_export_opens_with_openpyxl(ops_client, make_order):

@@ -39,20 +39,20 @@ COLUMNS = [
 STATUS_LABELS = dict(Order.Status.choices)
 
 
-def _cell(field: str, value: Any) -> Any:
+def _cell(field: str, value: Any, statuses: dict[str, str]) -> Any:
     if value is None:
         return ""
     if field.endswith("_at"):
         return value.astimezone(clock.shop_zone()).strftime("%Y-%m-%d %H:%M:%S")
     if field == "status":
-        return str(STATUS_LABELS.get(value, value))
+        return statuses.get(value, value)
     return value
 
 
-def _rows(qs: QuerySet[Order]) -> Iterator[list[Any]]:
+def _rows(qs: QuerySet[Order], statuses: dict[str, str]) -> Iterator[list[Any]]:
     fields = [f for f, _ in COLUMNS]
     for values in qs.order_by("created_at", "pk").values_list(*fields).iterator(2000):
-        yield [_cell(f, v) for f, v in zip(fields, values, strict=True)]
+        yield [_cell(f, v, statuses) for f, v in zip(fields, values, strict=True)]
 
 
 class _Echo:
@@ -65,10 +65,13 @@ def orders_response(
 ) -> StreamingHttpResponse | FileResponse:
     stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     headers = [_(label) for _f, label in COLUMNS]
+    # Translated now, in the request's language: a streamed body is produced after the
+    # middleware has put the thread's language back.
+    statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
     if kind == "csv":
         writer = csv.writer(_Echo())
         # A BOM so that Excel opens the UTF-8 file with its Chinese intact.
-        lines = (writer.writerow(r) for r in _rows(qs))
+        lines = (writer.writerow(r) for r in _rows(qs, statuses))
         response = StreamingHttpResponse(
             _chain("\ufeff" + writer.writerow(headers), lines),
             content_type="text/csv; charset=utf-8",
@@ -78,7 +81,7 @@ def orders_response(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(pgettext("plural", "订单"))
     sheet.append(headers)
-    for row in _rows(qs):
+    for row in _rows(qs, statuses):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
