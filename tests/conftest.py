@@ -9,8 +9,9 @@
 - `api_client`: a Django test client whose requests send `Accept: application/json`.
 
 The whole run uses a fast password hasher, runs Huey tasks in-process (nothing reaches
-the scheduler's queue under var/), and gives the test databases a per-run name so that
-two runs on one machine never clobber each other's database.
+the scheduler's queue under var/), keeps uploads in a temporary MEDIA_ROOT (removed at
+the end), and gives the test databases a per-run name so that two runs on one machine
+never clobber each other's database.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +55,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Tasks run in the caller (in-memory storage): tests see their effects at once.
     HUEY.immediate = True
+    # Uploads and photos go to a directory of this run's own, not var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="shopops-test-media-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    if Path(settings.MEDIA_ROOT).name.startswith("shopops-test-media-"):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
