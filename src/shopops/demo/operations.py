@@ -113,6 +113,7 @@ from shopops.stock.models import (
 )
 from shopops.stock.reports import previous_month, stock_report_build
 from shopops.stock.services import (
+    ReturnedLine,
     location_create,
     stock_quarantine,
     stock_receive,
@@ -1424,43 +1425,37 @@ class _Operations:
             )
 
             def confirm() -> None:
-                self.returned(order, reason)
-                self.decide(after_sale, confirm=True)
+                after_sale_confirm(
+                    actor=self.user["logistics"],
+                    after_sale=after_sale,
+                    note="退货已签收",
+                    returned=self.returned(order, reason),
+                )
                 self.restore(order, "status", "close_reason", "confirmed_at")
 
             self.timeline.add(decided, confirm, clamp=True)
 
         return raise_
 
-    def returned(self, order: Order, reason: str) -> None:
-        """Put the goods of a return back on the shelf they left; set them aside to be
-        inspected when the buyer reports a quality problem, or when the SKU is one
-        that runs out by today (its stock stays at zero until the supplier delivers)."""
+    def returned(self, order: Order, reason: str) -> list[ReturnedLine]:
+        """What came back of a return: every unit shipped, set aside to be inspected
+        when the buyer reports a quality problem or when the SKU is one that runs out
+        by today (its stock stays at zero until the supplier delivers)."""
         _order, lines = self.by_no[order.order_no]
+        back = []
         for line in lines:
-            for level_id, units in self.shipped_from.get(line.pk, []):
-                level = StockLevel.objects.select_related("lot", "sku__product").get(
-                    pk=level_id
+            units = sum(n for _level, n in self.shipped_from.get(line.pk, []))
+            if not units:
+                continue
+            damaged = "质量" in reason or line.sku_id in self.roles.doomed
+            back.append(
+                ReturnedLine(
+                    line_id=line.pk,
+                    good=0 if damaged else units,
+                    damaged=units if damaged else 0,
                 )
-                stock_receive(
-                    actor=self.user["logistics"],
-                    sku=level.sku,
-                    quantity=units,
-                    location=level.location,
-                    lot_no=level.lot.lot_no,
-                    production_date=level.lot.production_date,
-                    expiry_date=level.lot.expiry_date,
-                    reference=order.order_no,
-                    reason=f"退货入库：{reason}",
-                    kind=Movement.Kind.RETURN,
-                )
-                if "质量" in reason or level.sku_id in self.roles.doomed:
-                    stock_quarantine(
-                        actor=self.user["logistics"],
-                        level=StockLevel.objects.get(pk=level_id),
-                        quantity=units,
-                        reason=f"退货待检，暂不可售：订单 {order.order_no}",
-                    )
+            )
+        return back
 
     def bind_partial(self, order: Order, decided: dt.datetime) -> Callable[[], None]:
         def raise_() -> None:

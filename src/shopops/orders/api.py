@@ -44,6 +44,7 @@ from shopops.orders.selectors import orders_per_day
 from shopops.orders.summary import FIRST_DAY, LAST_DAY
 from shopops.orders.summary import sales_summary as summarise
 from shopops.org.models import Shop
+from shopops.stock.services import ReturnedLine
 
 router = Router(tags=["orders"])
 
@@ -317,6 +318,18 @@ class BulkHoldIn(Schema):
 
 class DecisionNoteIn(Schema):
     note: Short = ""
+
+
+class ReturnedLineIn(Schema):
+    line_id: int
+    good: int = Field(0, ge=0, le=100_000)
+    damaged: int = Field(0, ge=0, le=100_000)
+
+
+class ConfirmIn(Schema):
+    note: Short = ""
+    # Goods the buyer sent back (a return or an exchange): back to stock, damaged set aside.
+    returned: list[ReturnedLineIn] = Field(default_factory=list, max_length=500)
 
 
 class OutcomeIn(Schema):
@@ -630,14 +643,18 @@ def after_sale_raise(
 
 @router.post("/after-sales/{after_sale_id}/confirm", response=AfterSaleOut)
 def after_sale_confirm(
-    request: HttpRequest, after_sale_id: int, payload: DecisionNoteIn
+    request: HttpRequest, after_sale_id: int, payload: ConfirmIn
 ) -> AfterSale:
-    """Confirm a request (LOG-4.2): a refund updates the order's amounts and state."""
+    """Confirm a request (LOG-4.2): a refund updates the order's amounts and state;
+    `returned` puts the goods that came back into stock in the same step."""
     require_perm(request, "orders.change_aftersale")
     after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
     with service_errors():
         services.after_sale_confirm(
-            actor=request.user, after_sale=after_sale, note=payload.note
+            actor=request.user,
+            after_sale=after_sale,
+            note=payload.note,
+            returned=[ReturnedLine(**item.model_dump()) for item in payload.returned],
         )
     return get_or_404(_after_sales(), after_sale_id, "after-sale")
 

@@ -445,10 +445,21 @@ def after_sale_raise(
 
 
 def after_sale_confirm(
-    *, actor: Any, after_sale: AfterSale, note: str = ""
+    *,
+    actor: Any,
+    after_sale: AfterSale,
+    note: str = "",
+    returned: list[Any] | None = None,
 ) -> AfterSale:
     """Confirm a request (LOG-4.2): a refund updates the order's refunded amount and
-    refund state; a full refund of an unshipped order closes it."""
+    refund state; a full refund of an unshipped order closes it.
+
+    `returned` (`stock.services.ReturnedLine`s) records the goods the buyer sent back
+    for a return or an exchange: they go back to stock (damaged ones set aside) in the
+    same transaction, so the money and the goods move together or not at all.
+    """
+    from shopops.stock.services import stock_return_order
+
     note = _bounded(note, 300, _("说明"))
     with transaction.atomic():
         after_sale = (
@@ -474,6 +485,16 @@ def after_sale_confirm(
         after_sale.save(
             update_fields=["state", "decided_by", "decided_at", "decision_note"]
         )
+        if returned and any(item.good or item.damaged for item in returned):
+            if after_sale.kind == AfterSale.Kind.REFUND_ONLY:
+                raise ValidationError(_("仅退款的售后没有退回的商品"))
+            stock_return_order(
+                actor=actor,
+                order=order,
+                lines=returned,
+                reason=_("%(kind)s：%(reason)s")
+                % {"kind": after_sale.get_kind_display(), "reason": after_sale.reason},
+            )
         if after_sale.kind != AfterSale.Kind.EXCHANGE:
             _apply_refund(actor=actor, order=order, amount=after_sale.amount)
         else:

@@ -27,6 +27,8 @@ from shopops.orders.models import (
     Order,
 )
 from shopops.org.models import Shop
+from shopops.stock.selectors import returnable_by_line
+from shopops.stock.services import ReturnedLine
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -260,10 +262,26 @@ def after_sale_list(request: HttpRequest) -> HttpResponse:
         .select_related("order", "raised_by", "decided_by", "exchange_sku")
         .order_by("-decided_at")[:50]
     )
+    queue = list(selectors.after_sale_queue().prefetch_related("order__lines"))
+    returnable = returnable_by_line([a.order_id for a in queue])
+    rows = [
+        {
+            "after_sale": a,
+            # the lines whose shipped goods may come back with this request
+            "returns": [
+                (line, returnable[line.pk])
+                for line in a.order.lines.all()
+                if line.pk in returnable
+            ]
+            if a.kind != AfterSale.Kind.REFUND_ONLY
+            else [],
+        }
+        for a in queue
+    ]
     return render(
         request,
         "orders/after_sales.html",
-        {"queue": selectors.after_sale_queue(), "decided": decided},
+        {"queue": rows, "decided": decided},
     )
 
 
@@ -302,7 +320,10 @@ def after_sale_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespo
     try:
         if decision == "confirm":
             services.after_sale_confirm(
-                actor=request.user, after_sale=after_sale, note=note
+                actor=request.user,
+                after_sale=after_sale,
+                note=note,
+                returned=_returned_lines(request, after_sale),
             )
         else:
             services.after_sale_reject(
@@ -313,6 +334,23 @@ def after_sale_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespo
     else:
         messages.success(request, _("已处理：%s") % after_sale)
     return _back(request, "orders:after_sales")
+
+
+def _returned_lines(request: HttpRequest, after_sale: AfterSale) -> list[ReturnedLine]:
+    """Parse `good_<line id>` and `damaged_<line id>` of the confirm form."""
+    returned, errors = [], []
+    for line in after_sale.order.lines.all():
+        counts = {}
+        for key in ("good", "damaged"):
+            raw = request.POST.get(f"{key}_{line.pk}", "").strip()
+            counts[key] = _int(raw) or 0
+            if raw and _int(raw) is None:
+                errors.append(_("%s：退回件数必须是整数") % line.outer_code)
+        if counts["good"] or counts["damaged"]:
+            returned.append(ReturnedLine(line_id=line.pk, **counts))
+    if errors:
+        raise ValidationError(errors)
+    return returned
 
 
 @login_required

@@ -217,6 +217,8 @@ class Reservation(models.Model):
         _("状态"), max_length=16, choices=State.choices, default=State.ACTIVE
     )
     created_at = models.DateTimeField(_("预留时间"))
+    # Of a shipped reservation: the units the buyer sent back (to this same level).
+    returned_quantity = models.PositiveIntegerField(_("已退回"), default=0)
 
     class Meta:
         verbose_name = _("预留")
@@ -224,7 +226,11 @@ class Reservation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="reservation_quantity_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_quantity__lte=F("quantity")),
+                name="reservation_returned_at_most_shipped",
+            ),
         ]
         indexes = [models.Index(fields=["line", "state"])]
 

@@ -328,3 +328,21 @@ def location_choices() -> list[Location]:
             "-warehouse__is_default", "warehouse__code", "code"
         )
     )
+
+
+def returnable_by_line(order_ids: list[int]) -> dict[int, int]:
+    """Units each order line shipped and has not had back yet: what a return may bring."""
+    from shopops.stock.models import Reservation
+
+    rows = (
+        Reservation.objects.filter(
+            line__order_id__in=order_ids, state=Reservation.State.SHIPPED
+        )
+        .values("line_id")
+        .annotate(shipped=Sum("quantity"), back=Sum("returned_quantity"))
+    )
+    return {
+        row["line_id"]: row["shipped"] - row["back"]
+        for row in rows
+        if row["shipped"] > row["back"]
+    }

@@ -538,6 +538,101 @@ def stock_ship_order(*, actor: Any, order: Order, reference: str = "") -> int:
     return sum(r.quantity for r in reservations)
 
 
+@dataclass(frozen=True)
+class ReturnedLine:
+    """What came back of one order line: units fit to sell, and damaged ones."""
+
+    line_id: int
+    good: int = 0
+    damaged: int = 0
+
+
+@with_lock_retries
+def stock_return_order(
+    *, actor: Any, order: Order, lines: list[ReturnedLine], reason: str = ""
+) -> list[Movement]:
+    """Take back goods a buyer returned: each line's units go back to the levels (lot
+    and location) they shipped from, as RETURN movements; damaged units are set aside
+    in the same movement (quarantined). A line may bring back at most what it shipped
+    and has not had back yet. All or nothing."""
+    from shopops.stock.selectors import returnable_by_line
+
+    wanted = [item for item in lines if item.good or item.damaged]
+    if not wanted:
+        raise ValidationError(_("请填写退回的件数"))
+    with transaction.atomic():
+        order = _lock_order(order)
+        codes = dict(order.lines.values_list("pk", "outer_code"))
+        returnable = returnable_by_line([order.pk])
+        errors = []
+        for item in wanted:
+            code = codes.get(item.line_id)
+            if code is None:
+                errors.append(_("明细 %d 不属于这个订单") % item.line_id)
+            elif item.good < 0 or item.damaged < 0:
+                errors.append(_("%s：件数不能为负") % code)
+            elif item.good + item.damaged > returnable.get(item.line_id, 0):
+                errors.append(
+                    _("%(code)s：最多可退回 %(n)d 件")
+                    % {"code": code, "n": returnable.get(item.line_id, 0)}
+                )
+        if errors:
+            raise ValidationError(errors)
+        shipped = list(
+            Reservation.objects.filter(
+                line_id__in=[item.line_id for item in wanted],
+                state=Reservation.State.SHIPPED,
+                returned_quantity__lt=F("quantity"),
+            )
+            .select_related("level")
+            .order_by("pk")
+        )
+        locked = {
+            lv.pk: lv for lv in lock_levels(sku_ids={r.level.sku_id for r in shipped})
+        }
+        reason = reason.strip() or _("买家退货")
+        movements = []
+        for item in wanted:
+            good, damaged = item.good, item.damaged
+            for reservation in (r for r in shipped if r.line_id == item.line_id):
+                take = min(
+                    good + damaged, reservation.quantity - reservation.returned_quantity
+                )
+                if take == 0:
+                    continue
+                set_aside = min(damaged, take)
+                damaged -= set_aside
+                good -= take - set_aside
+                movements.append(
+                    _move(
+                        locked[reservation.level_id],
+                        kind=Movement.Kind.RETURN,
+                        actor=actor,
+                        on_hand=take,
+                        quarantined=set_aside,
+                        order=order,
+                        reference=order.order_no,
+                        reason=reason,
+                    )
+                )
+                Reservation.objects.filter(pk=reservation.pk).update(
+                    returned_quantity=F("returned_quantity") + take
+                )
+        audit_record(
+            actor=actor,
+            verb="stock.return",
+            obj=order,
+            action=AuditEntry.Action.ACTION,
+            changes={
+                "lines": {
+                    codes[item.line_id]: [item.good, item.damaged] for item in wanted
+                },
+                "reason": reason,
+            },
+        )
+    return movements
+
+
 def warehouse_create(*, actor: Any, code: str, name: str) -> Warehouse:
     """Add a warehouse (the first one becomes the default) with its default location."""
     code, name = code.strip(), name.strip()

@@ -1,0 +1,228 @@
+"""Goods a buyer sends back go back into stock when logistics confirms the return: to
+the lot and shelf they shipped from, damaged units set aside, never more than shipped;
+the refund and the goods move together. Through the service, the page and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from shopops.core.models import AuditEntry
+from shopops.orders.models import AfterSale
+from shopops.orders.services import after_sale_confirm, after_sale_raise
+from shopops.stock import services
+from shopops.stock.models import Location, Movement, Reservation, StockLevel
+from shopops.stock.services import ReturnedLine, default_location
+
+from .ledger import assert_ledger_matches_levels
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shipped(make_sku, make_paid_order):
+    """An order of 3 tents and a lamp, shipped: 2 tents from lot T1 on A-01 (its
+    earlier expiry), 1 from lot T2 on B-01."""
+    warehouse = default_location().warehouse
+    a1 = Location.objects.create(warehouse=warehouse, code="A-01")
+    b1 = Location.objects.create(warehouse=warehouse, code="B-01")
+    tent, lamp = make_sku("TENT", shelf_life_days=3650), make_sku("LAMP")
+    services.stock_receive(
+        actor=None,
+        sku=tent,
+        quantity=2,
+        location=a1,
+        lot_no="T1",
+        expiry_date=default_expiry(1),
+    )
+    services.stock_receive(
+        actor=None,
+        sku=tent,
+        quantity=5,
+        location=b1,
+        lot_no="T2",
+        expiry_date=default_expiry(2),
+    )
+    services.stock_receive(actor=None, sku=lamp, quantity=1, location=a1)
+    order = make_paid_order((tent, 3), (lamp, 1))
+    assert services.stock_reserve_order(actor=None, order=order).reserved
+    services.stock_ship_order(actor=None, order=order)
+    return order
+
+
+def default_expiry(years: int) -> dt.date:
+    return dt.date(2030 + years, 1, 1)
+
+
+def _line(order, code):
+    return order.lines.get(outer_code=code)
+
+
+def _level(code: str, place: str) -> StockLevel:
+    return StockLevel.objects.get(sku__outer_code=code, location__code=place)
+
+
+def _return_request(
+    order, actor, kind=AfterSale.Kind.RETURN_REFUND, amount: str = "99.00"
+):
+    exchange = kind == AfterSale.Kind.EXCHANGE
+    return after_sale_raise(
+        actor=actor,
+        order=order,
+        kind=kind,
+        amount=Decimal("0.00") if exchange else Decimal(amount),
+        reason="尺码不合适",
+        exchange_sku=order.lines.get(outer_code="LAMP").sku if exchange else None,
+        exchange_quantity=1 if exchange else 0,
+    )
+
+
+def test_returned_units_go_back_where_they_shipped_from(shipped):
+    tent = _line(shipped, "TENT")
+    movements = services.stock_return_order(
+        actor=None,
+        order=shipped,
+        lines=[ReturnedLine(tent.pk, good=2, damaged=1)],
+        reason="七天无理由",
+    )
+    # T1 on A-01 (2 units, shipped first) gets 2 back, the damaged one set aside
+    # there; T2 on B-01 the last one
+    a1, b1 = _level("TENT", "A-01"), _level("TENT", "B-01")
+    assert (a1.on_hand, a1.quarantined, a1.available) == (2, 1, 1)
+    assert (b1.on_hand, b1.quarantined, b1.available) == (5, 0, 5)
+    assert {m.kind for m in movements} == {Movement.Kind.RETURN}
+    assert all(m.order_id == shipped.pk for m in movements)
+    assert sum(r.returned_quantity for r in Reservation.objects.filter(line=tent)) == 3
+    assert AuditEntry.objects.get(verb="stock.return").changes["lines"] == {
+        "TENT": [2, 1]
+    }
+    assert_ledger_matches_levels()
+
+
+def test_never_more_than_shipped_and_nothing_changes_when_refused(shipped):
+    tent, lamp = _line(shipped, "TENT"), _line(shipped, "LAMP")
+    services.stock_return_order(
+        actor=None, order=shipped, lines=[ReturnedLine(tent.pk, good=1)]
+    )
+    before = Movement.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.stock_return_order(
+            actor=None,
+            order=shipped,
+            lines=[ReturnedLine(lamp.pk, good=1), ReturnedLine(tent.pk, good=3)],
+        )
+    assert caught.value.messages == ["TENT：最多可退回 2 件"]
+    assert Movement.objects.count() == before  # not even the lamp
+    with pytest.raises(ValidationError, match="请填写退回的件数"):
+        services.stock_return_order(actor=None, order=shipped, lines=[])
+
+
+def test_an_unshipped_line_has_nothing_to_return(make_sku, make_paid_order):
+    sku = make_sku("MUG")
+    services.stock_receive(actor=None, sku=sku, quantity=1)
+    order = make_paid_order((sku, 1))
+    services.stock_reserve_order(actor=None, order=order)
+    with pytest.raises(ValidationError, match="MUG：最多可退回 0 件"):
+        services.stock_return_order(
+            actor=None,
+            order=order,
+            lines=[ReturnedLine(order.lines.get().pk, good=1)],
+        )
+
+
+def test_confirming_a_return_refunds_and_restocks_together(shipped, make_staff):
+    cs, logistics = make_staff("customer_service"), make_staff("logistics")
+    request = _return_request(shipped, cs.user)
+    lamp = _line(shipped, "LAMP")
+
+    after_sale_confirm(
+        actor=logistics.user,
+        after_sale=request,
+        note="退货已签收",
+        returned=[ReturnedLine(lamp.pk, good=1)],
+    )
+
+    shipped.refresh_from_db()
+    assert shipped.refunded_amount == Decimal("99.00")
+    assert _level("LAMP", "A-01").available == 1
+    # a refused return leaves the money alone too
+    again = _return_request(shipped, cs.user, amount="50.00")
+    with pytest.raises(ValidationError):
+        after_sale_confirm(
+            actor=logistics.user,
+            after_sale=again,
+            returned=[ReturnedLine(lamp.pk, good=1)],
+        )
+    shipped.refresh_from_db()
+    assert shipped.refunded_amount == Decimal("99.00")
+    again.refresh_from_db()
+    assert again.state == AfterSale.State.REQUESTED
+
+
+def test_a_refund_only_request_takes_no_goods(shipped, make_staff):
+    cs = make_staff("customer_service")
+    request = _return_request(shipped, cs.user, kind=AfterSale.Kind.REFUND_ONLY)
+    with pytest.raises(ValidationError, match="仅退款"):
+        after_sale_confirm(
+            actor=None,
+            after_sale=request,
+            returned=[ReturnedLine(_line(shipped, "LAMP").pk, good=1)],
+        )
+
+
+def test_the_after_sales_page_takes_the_returned_goods(client, shipped, make_staff):
+    cs, logistics = make_staff("customer_service"), make_staff("logistics")
+    request = _return_request(shipped, cs.user)
+    tent = _line(shipped, "TENT")
+    client.force_login(logistics.user)
+
+    page = client.get("/orders/after-sales/").content.decode()
+    # a return of a shipped order offers its lines, prefilled as all fit to sell
+    assert 'data-testid="returned-goods" open' in page
+    assert f'name="good_{tent.pk}" class="form-control form-control-sm" ' in page
+    assert 'value="3" aria-label="完好 TENT"' in page
+
+    refused = client.post(
+        f"/orders/after-sales/{request.pk}/confirm/",
+        {f"good_{tent.pk}": "x"},
+        follow=True,
+    )
+    assert "TENT：退回件数必须是整数" in refused.content.decode()
+
+    client.post(
+        f"/orders/after-sales/{request.pk}/confirm/",
+        {f"good_{tent.pk}": "2", f"damaged_{tent.pk}": "1", "note": "外箱破"},
+    )
+    request.refresh_from_db()
+    assert request.state == AfterSale.State.CONFIRMED
+    assert sum(lv.quarantined for lv in StockLevel.objects.filter(sku=tent.sku)) == 1
+    assert sum(lv.available for lv in StockLevel.objects.filter(sku=tent.sku)) == 6
+    assert_ledger_matches_levels()
+
+
+def test_the_api_confirms_with_returned_goods(api_client, shipped, make_staff):
+    cs, logistics = make_staff("customer_service"), make_staff("logistics")
+    request = _return_request(shipped, cs.user, kind=AfterSale.Kind.EXCHANGE)
+    lamp = _line(shipped, "LAMP")
+    api_client.force_login(logistics.user)
+    url = f"/api/v1/after-sales/{request.pk}/confirm"
+
+    too_many = api_client.post(
+        url,
+        {"returned": [{"line_id": lamp.pk, "good": 2}]},
+        content_type="application/json",
+    )
+    assert too_many.status_code == 422
+    assert "LAMP：最多可退回 1 件" in too_many.json()["detail"]
+
+    done = api_client.post(
+        url,
+        {"note": "换货", "returned": [{"line_id": lamp.pk, "damaged": 1}]},
+        content_type="application/json",
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == "confirmed"
+    assert _level("LAMP", "A-01").quarantined == 1
