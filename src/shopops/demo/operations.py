@@ -116,6 +116,7 @@ from shopops.stock.services import (
     ReturnedLine,
     location_create,
     stock_quarantine,
+    stock_quarantine_resolve,
     stock_receive,
     stock_reserve_order,
     warehouse_create,
@@ -1297,11 +1298,33 @@ class _Operations:
                 quantity=1,
                 reason=f"质检不合格：订单 {order.order_no} {line.outer_code}（{label}）",
             )
+            # Logistics inspects it a few days later (no draw from the generator's
+            # random sequence, so the rest of the demo stays as it was).
+            self.timeline.add(
+                self.clock.moment + dt.timedelta(days=2 + order.pk % 5, hours=3),
+                partial(self.settle_quarantined, spare.pk, defect, order.order_no),
+            )
         self.holds[order.pk] = order_hold(
             actor=checker,
             order=order,
             reason=HoldReason.QUALITY,
             note=f"{line.outer_code} × 1：{label}（{note}）",
+        )
+
+    def settle_quarantined(self, level_id: int, defect: str, order_no: str) -> None:
+        """A unit set aside at packing, inspected: the wrong item goes back on sale,
+        a damaged or defective one is scrapped."""
+        level = StockLevel.objects.get(pk=level_id)
+        if level.quarantined < 1:
+            return  # a count settled it meanwhile
+        wrong = defect == QualityCheck.Defect.WRONG_ITEM
+        stock_quarantine_resolve(
+            actor=self.user["logistics"],
+            level=level,
+            quantity=1,
+            outcome=Movement.Kind.UNQUARANTINE if wrong else Movement.Kind.SCRAP,
+            reason=f"复检（订单 {order_no}）："
+            + ("商品完好，恢复可售" if wrong else "无法修复，报废"),
         )
 
     # --- after-sales, complaints, hand-off problems --------------------------------
