@@ -136,6 +136,10 @@ def test_orders_settled_by_refund_or_exchange_or_after_sale_are_left_alone(
 
     assert receipt.served_orders == [waiting.order_no]
     assert _reserved_units(refund) == _reserved_units(pending) == 0
+    # the evening shift, who told that buyer to wait, hears that it ships
+    told = Notification.objects.get(recipient=evening.user, title__contains="已到货")
+    assert waiting.order_no in told.title
+    assert told.url == f"/orders/{waiting.pk}/"
 
 
 def test_an_order_held_for_another_reason_too_is_reserved_but_stays_held(

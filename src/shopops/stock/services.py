@@ -422,17 +422,29 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
 
 @with_lock_retries
 def _serve_held_order(*, actor: Any, order: Order, note: str) -> bool:
-    """Reserve a held order and release its out-of-stock hold, together or not at all."""
+    """Reserve a held order and release its out-of-stock hold, together or not at all;
+    the customer service who told the buyer it was out of stock hears that it ships."""
+    from django.urls import reverse
+
+    from shopops.core.notifications import notify
     from shopops.orders.models import Hold
     from shopops.orders.services import hold_release
 
     with transaction.atomic():
         if not stock_reserve_order(actor=actor, order=order).reserved:
             return False
-        for hold in Hold.objects.filter(
+        holds = Hold.objects.filter(
             order=order, reason=HoldReason.OUT_OF_STOCK, released_at__isnull=True
-        ):
+        ).select_related("handled_by")
+        for hold in holds:
             hold_release(actor=actor, hold=hold, note=note)
+            if hold.handled_by is not None:
+                notify(
+                    recipients=[hold.handled_by],
+                    title=_("订单 %s 已到货，库存已预留，即将发货") % order.order_no,
+                    url=reverse("orders:detail", args=[order.pk]),
+                    target=hold,
+                )
     return True
 
 
