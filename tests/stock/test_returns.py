@@ -226,3 +226,121 @@ def test_the_api_confirms_with_returned_goods(api_client, shipped, make_staff):
     assert done.status_code == 200, done.content
     assert done.json()["state"] == "confirmed"
     assert _level("LAMP", "A-01").quarantined == 1
+
+
+def _stock_figures() -> list[tuple[str, str, int, int, int]]:
+    return [
+        (lv.sku.outer_code, lv.location.code, lv.on_hand, lv.reserved, lv.quarantined)
+        for lv in StockLevel.objects.select_related("sku", "location").order_by("pk")
+    ]
+
+
+@pytest.mark.parametrize("role", ["customer_service", "finance", "shipping"])
+def test_only_a_role_that_confirms_after_sales_takes_goods_back(
+    client, shipped, make_staff, role
+):
+    cs = make_staff("customer_service")
+    request = _return_request(shipped, cs.user)
+    tent = _line(shipped, "TENT")
+    before, movements = _stock_figures(), Movement.objects.count()
+    client.force_login(make_staff(role).user)
+
+    page = client.post(
+        f"/orders/after-sales/{request.pk}/confirm/",
+        {f"good_{tent.pk}": "2", f"damaged_{tent.pk}": "1"},
+    )
+    api = client.post(
+        f"/api/v1/after-sales/{request.pk}/confirm",
+        {"returned": [{"line_id": tent.pk, "good": 3}]},
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert (page.status_code, api.status_code) == (403, 403)
+    request.refresh_from_db()
+    assert request.state == AfterSale.State.REQUESTED
+    assert (_stock_figures(), Movement.objects.count()) == (before, movements)
+    assert not Reservation.objects.filter(returned_quantity__gt=0).exists()
+
+
+def test_the_order_then_its_levels_are_locked_before_a_return_is_written(
+    shipped, monkeypatch
+):
+    events: list[str] = []
+    real_lock_order, real_lock, real_move = (
+        services._lock_order,
+        services.lock_levels,
+        services._move,
+    )
+
+    def spy_lock_order(order):
+        events.append("order")
+        return real_lock_order(order)
+
+    def spy_lock(**kwargs):
+        events.append("levels")
+        return real_lock(**kwargs)
+
+    def spy_move(*args, **kwargs):
+        events.append("write")
+        return real_move(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_lock_order", spy_lock_order)
+    monkeypatch.setattr(services, "lock_levels", spy_lock)
+    monkeypatch.setattr(services, "_move", spy_move)
+    services.stock_return_order(
+        actor=None,
+        order=shipped,
+        lines=[ReturnedLine(_line(shipped, "TENT").pk, good=3)],
+    )
+    assert events[:3] == ["order", "levels", "write"]
+
+
+def test_a_return_of_an_unshipped_order_offers_no_goods_and_confirms_as_before(
+    client, make_sku, make_paid_order, make_staff
+):
+    sku = make_sku("MUG")
+    services.stock_receive(actor=None, sku=sku, quantity=2)
+    order = make_paid_order((sku, 1))
+    services.stock_reserve_order(actor=None, order=order)
+    request = after_sale_raise(
+        actor=make_staff("customer_service").user,
+        order=order,
+        kind=AfterSale.Kind.RETURN_REFUND,
+        amount=Decimal("199.00"),
+        reason="不想要了",
+    )
+    client.force_login(make_staff("logistics").user)
+
+    assert (
+        'data-testid="returned-goods"'
+        not in client.get("/orders/after-sales/").content.decode()
+    )
+    client.post(f"/orders/after-sales/{request.pk}/confirm/", {"note": "ok"})
+
+    request.refresh_from_db()
+    order.refresh_from_db()
+    assert request.state == AfterSale.State.CONFIRMED
+    assert order.refunded_amount == Decimal("199.00")
+    assert not Movement.objects.filter(kind=Movement.Kind.RETURN).exists()
+
+
+def test_the_after_sales_page_makes_a_bounded_number_of_queries(
+    client, make_sku, make_paid_order, make_staff, django_assert_max_num_queries
+):
+    cs = make_staff("customer_service")
+    skus = [make_sku(f"S{i}") for i in range(3)]
+    for sku in skus:
+        services.stock_receive(actor=None, sku=sku, quantity=50)
+    for _ in range(12):
+        order = make_paid_order(*((sku, 1) for sku in skus))
+        services.stock_reserve_order(actor=None, order=order)
+        services.stock_ship_order(actor=None, order=order)
+        _return_request(order, cs.user)
+    client.force_login(make_staff("logistics").user)
+
+    # session, user, permissions, the queue, its lines, what the lines may return,
+    # recently decided, the bell, …: none per request or per line
+    with django_assert_max_num_queries(10):
+        page = client.get("/orders/after-sales/").content.decode()
+    assert page.count('data-testid="returned-goods"') == 12
