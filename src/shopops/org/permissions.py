@@ -135,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.change_shop",
         *SHIPPING_VIEW,
         *PURCHASING_VIEW,
+        "purchasing.view_arrivals",
     ],
     Role.OPS_MANAGER: [
         *VIEW_ALL,
@@ -155,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.change_holdreasonsetting",
         "customers.change_customer",
         *PURCHASING_EDIT,
+        "purchasing.view_arrivals",
     ],
     Role.MARKETING: [
         *CATALOG_VIEW,
@@ -181,6 +183,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_holdreasonsetting",
         "org.view_shop",
         *PURCHASING_EDIT,
+        "purchasing.view_arrivals",
     ],
     Role.SHIPPING: [
         *CATALOG_VIEW,
@@ -198,6 +201,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *AFTER_SALE_RAISE,
         "customers.view_customer",
         "customers.change_customer",
+        "purchasing.view_arrivals",
     ],
     Role.FINANCE: [
         *CATALOG_VIEW,

@@ -539,6 +539,45 @@ def order_list(
     return list(qs[offset : offset + limit])
 
 
+class LineArrivalOut(Schema):
+    outer_code: str
+    quantity: int
+    on_hand: bool
+    expected: dt.date | None
+    purchase_orders: list[str]
+    uncovered: bool
+
+
+class HeldOrderArrivalOut(Schema):
+    order_no: str
+    order_id: int
+    paid_at: dt.datetime | None
+    ready: dt.date | None  # every line served by then; None: not covered or undated
+    uncovered: bool
+    outcome: str
+    lines: list[LineArrivalOut]
+
+
+@router.get("/purchasing/arrivals", response=list[HeldOrderArrivalOut])
+def arrivals(request: HttpRequest) -> list[dict[str, Any]]:
+    """The orders held as out of stock, oldest paid first, and when their goods arrive."""
+    require_perm(request, "purchasing.view_arrivals")
+    return [
+        {
+            "order_no": row.order.order_no,
+            "order_id": row.order.pk,
+            "paid_at": row.order.paid_at,
+            "ready": row.ready,
+            "uncovered": row.uncovered,
+            "outcome": row.hold.outcome,
+            "lines": [
+                {**vars(line), "uncovered": line.uncovered} for line in row.lines
+            ],
+        }
+        for row in selectors.held_order_arrivals()
+    ]
+
+
 @router.get("/purchasing/orders/{int:order_id}", response=OrderDetailOut)
 def order_detail(request: HttpRequest, order_id: int) -> Any:
     """Return a purchase order with its lines and receipts."""

@@ -177,6 +177,8 @@ class PurchaseOrder(models.Model):
         verbose_name = _("采购单")
         verbose_name_plural = _("采购单")
         ordering = ["-created_at", "-pk"]
+        # Customer service sees when held orders' goods arrive, not prices or suppliers.
+        permissions = [("view_arrivals", _("可以查看缺货订单的到货预告"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["supplier", "cutoff_day"],

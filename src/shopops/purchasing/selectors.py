@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -325,3 +326,144 @@ def supplier_price_list(*, supplier_id: int | None = None) -> QuerySet[SupplierP
     if supplier_id:
         qs = qs.filter(supplier_id=supplier_id)
     return qs.order_by("supplier__code", "sku__outer_code")
+
+
+# --- arrivals for the orders held as out of stock -------------------------------------
+
+
+@dataclass(frozen=True)
+class LineArrival:
+    """When one held order line can be served: from the shelf now (`on_hand`), from
+    open purchase orders (`purchase_orders`; `expected` is the day its last needed unit
+    is due, which may be past: late, or None when an order has no date), or not at
+    all yet (`uncovered`: nothing on order covers it — buy)."""
+
+    outer_code: str
+    title: str
+    quantity: int
+    on_hand: bool
+    expected: dt.date | None
+    purchase_orders: tuple[str, ...]
+
+    @property
+    def uncovered(self) -> bool:
+        return not self.on_hand and not self.purchase_orders
+
+
+@dataclass(frozen=True)
+class HeldOrderArrival:
+    order: Order
+    hold: Any  # orders.models.Hold
+    lines: tuple[LineArrival, ...]
+
+    @property
+    def uncovered(self) -> bool:
+        return any(line.uncovered for line in self.lines)
+
+    @property
+    def ready(self) -> dt.date | None:
+        """The day every line can be served; None when some line is not covered or
+        its purchase order has no expected date."""
+        if self.uncovered:
+            return None
+        waiting = [line for line in self.lines if not line.on_hand]
+        if any(line.expected is None for line in waiting):
+            return None
+        return (
+            max((line.expected for line in waiting if line.expected), default=None)
+            or clock.today()
+        )
+
+
+def held_order_arrivals() -> list[HeldOrderArrival]:
+    """The paid orders held as out of stock, oldest paid first, with when each line can
+    be served: the available stock, then the open purchase orders by expected date, are
+    shared out in that order — the order in which arriving goods serve them
+    (`stock.services.stock_serve_held_orders`). Paid orders not yet reserved are not
+    counted against the stock: the date is the best case for a held order."""
+    from shopops.orders.models import Hold, HoldReason
+
+    holds = list(
+        Hold.objects.filter(
+            reason=HoldReason.OUT_OF_STOCK,
+            released_at__isnull=True,
+            order__status=Order.Status.PAID,
+        )
+        .select_related("order", "order__shop", "owner", "handled_by")
+        .order_by("order__paid_at", "order__pk", "pk")
+    )
+    orders = {hold.order_id: hold for hold in holds}
+    lines: dict[int, list[OrderLine]] = {}
+    for line in OrderLine.objects.filter(
+        order_id__in=orders, sku__isnull=False
+    ).order_by("order_id", "pk"):
+        lines.setdefault(line.order_id, []).append(line)
+    sku_ids = {line.sku_id for group in lines.values() for line in group if line.sku_id}
+    pool: dict[int | None, int] = {
+        sku_id: int(units or 0)
+        for sku_id, units in StockLevel.objects.filter(sku_id__in=sku_ids)
+        .values("sku_id")
+        .annotate(units=Sum(F("on_hand") - F("reserved") - F("quarantined")))
+        .values_list("sku_id", "units")
+    }
+    arriving: dict[int | None, list[list[Any]]] = {}  # sku → [[date, units, no], …]
+    for po_line in (
+        PurchaseOrderLine.objects.filter(
+            sku_id__in=sku_ids,
+            order__state__in=OPEN_STATES,
+            quantity__gt=F("received_quantity"),
+        )
+        .select_related("order")
+        .order_by(F("order__expected_date").asc(nulls_last=True), "order__pk")
+    ):
+        arriving.setdefault(po_line.sku_id, []).append(
+            [po_line.order.expected_date, po_line.outstanding, po_line.order.number]
+        )
+    result = []
+    for order_id, hold in orders.items():
+        # All or nothing, as arriving goods serve held orders: an order that cannot be
+        # covered in full takes nothing from those behind it.
+        trial_pool = dict(pool)
+        trial_arriving = {
+            sku: [list(b) for b in batches] for sku, batches in arriving.items()
+        }
+        shared = tuple(
+            _share_out(line, trial_pool, trial_arriving)
+            for line in lines.get(order_id, [])
+        )
+        if not any(line.uncovered for line in shared):
+            pool, arriving = trial_pool, trial_arriving
+        result.append(HeldOrderArrival(order=hold.order, hold=hold, lines=shared))
+    return result
+
+
+def _share_out(
+    line: OrderLine,
+    pool: dict[int | None, int],
+    arriving: dict[int | None, list[list[Any]]],
+) -> LineArrival:
+    """Serve `line` from the shelf, then from the arriving batches, taking what it uses."""
+    sku = line.sku_id
+    from_shelf = min(line.quantity, max(pool.get(sku, 0), 0))
+    pool[sku] = pool.get(sku, 0) - from_shelf
+    need = line.quantity - from_shelf
+    expected: dt.date | None = None
+    numbers: list[str] = []
+    for batch in arriving.get(sku, []):
+        if need == 0:
+            break
+        take = min(need, batch[1])
+        if take:
+            batch[1] -= take
+            need -= take
+            expected = batch[0]  # batches come by date: the last one taken decides
+            numbers.append(batch[2])
+    covered = need == 0
+    return LineArrival(
+        outer_code=line.outer_code,
+        title=line.title,
+        quantity=line.quantity,
+        on_hand=from_shelf == line.quantity,
+        expected=expected if covered else None,
+        purchase_orders=tuple(numbers) if covered else (),
+    )

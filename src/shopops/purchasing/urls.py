@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("suggestions/accept-supplier/", views.supplier_accept, name="supplier_accept"),
     path("settings/", views.settings_page, name="settings"),
+    path("arrivals/", views.arrivals, name="arrivals"),
     path("suppliers/", views.supplier_list, name="suppliers"),
     path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
     path("orders/", views.order_list, name="orders"),

@@ -241,6 +241,26 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "purchasing/settings.html", {"form": form})
 
 
+# --- arrivals for held orders ----------------------------------------------------
+
+
+@login_required
+@permission_required("purchasing.view_arrivals", raise_exception=True)
+def arrivals(request: HttpRequest) -> HttpResponse:
+    """The orders held as out of stock and when their goods arrive: what the evening
+    shift tells buyers, and what logistics has not bought yet."""
+    rows = selectors.held_order_arrivals()
+    return render(
+        request,
+        "purchasing/arrivals.html",
+        {
+            "rows": rows,
+            "uncovered": sum(1 for row in rows if row.uncovered),
+            "today": clock.today(),
+        },
+    )
+
+
 # --- suppliers ------------------------------------------------------------------
 
 

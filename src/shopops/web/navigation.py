@@ -39,6 +39,9 @@ NAV: list[NavItem | NavMenu] = [
                 pgettext_lazy("plural", "扣留"), "orders:holds", "orders.view_hold"
             ),
             NavItem(_("晚班队列"), "orders:evening_queue", "orders.handle_hold"),
+            NavItem(
+                _("缺货到货预告"), "purchasing:arrivals", "purchasing.view_arrivals"
+            ),
             NavItem(_("售后"), "orders:after_sales", "orders.view_aftersale"),
             NavItem(
                 pgettext_lazy("plural", "投诉"),
