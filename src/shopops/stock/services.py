@@ -102,6 +102,7 @@ def _move(
     )
 
 
+@with_lock_retries
 def stock_receive(
     *,
     actor: Any,
@@ -145,6 +146,7 @@ def stock_receive(
     return movement
 
 
+@with_lock_retries
 def stock_adjust(
     *,
     actor: Any,
@@ -184,6 +186,7 @@ class Transfer:
     into: Movement
 
 
+@with_lock_retries
 def stock_transfer(
     *,
     actor: Any,
@@ -249,6 +252,7 @@ def stock_transfer(
     return Transfer(out=out, into=into)
 
 
+@with_lock_retries
 def stock_quarantine(
     *, actor: Any, level: StockLevel, quantity: int, reason: str
 ) -> Movement:
@@ -279,6 +283,7 @@ def stock_quarantine(
 QUARANTINE_OUTCOMES = (Movement.Kind.UNQUARANTINE, Movement.Kind.SCRAP)
 
 
+@with_lock_retries
 def stock_quarantine_resolve(
     *, actor: Any, level: StockLevel, quantity: int, outcome: str, reason: str
 ) -> Movement:
