@@ -338,6 +338,8 @@ def test_the_xlsx_has_one_sheet_per_section(shop_data, frozen_clock, ops):
         "过期库存",
         "滞销库存",
         "断货",
+        "隔离品",
+        "本月报废",
     ]
     rows = list(book["分类库值"].iter_rows(values_only=True))
     assert rows[0] == ("类目", "SKU 数", "在库件数", "金额")
@@ -437,3 +439,84 @@ def test_the_stockout_worklist_watches_the_whole_stock(shop_data, logistics):
     # now (after the stoves arrived): the lamps are all reserved, the mugs sold out
     assert work.count == 2
     assert work.url == "/stock/?stockout=1"
+
+
+def test_the_report_counts_what_waits_in_quarantine_and_what_was_scrapped(
+    client, make_sku, frozen_clock, make_staff
+):
+    """12.50 a unit: 10 received in October, 1 scrapped then (not November's); in
+    November 3 set aside, 2 of them scrapped, 1 more set aside; 1 scrapped in December
+    (not November's either). At November's end 2 wait in quarantine."""
+    sku = make_sku("STOVE")
+    Product.objects.filter(pk=sku.product_id).update(cost_price=Decimal("12.50"))
+    frozen_clock("2026-10-10 10:00")
+    level = services.stock_receive(actor=None, sku=sku, quantity=10).level
+    services.stock_quarantine(actor=None, level=level, quantity=1, reason="运输破损")
+    services.stock_quarantine_resolve(
+        actor=None, level=level, quantity=1, outcome="scrap", reason="十月报废"
+    )
+    steps = [
+        ("2026-11-05 10:00", "quarantine", 3, "外壳开裂"),
+        ("2026-11-10 10:00", "scrap", 2, "无法修复"),
+        ("2026-11-12 10:00", "quarantine", 1, "点火器失灵"),
+        ("2026-12-02 10:00", "scrap", 1, "十二月报废"),
+    ]
+    for when, step, units, why in steps:
+        frozen_clock(when)
+        if step == "quarantine":
+            services.stock_quarantine(
+                actor=None, level=level, quantity=units, reason=why
+            )
+        else:
+            services.stock_quarantine_resolve(
+                actor=None, level=level, quantity=units, outcome=step, reason=why
+            )
+
+    data = reports.stock_report_figures(month=NOVEMBER)
+
+    unit = Decimal("12.50")
+    assert [(r["outer_code"], r["units"]) for r in data["quarantined"]] == [
+        ("STOVE", 2)
+    ]
+    assert data["summary"]["quarantined_value"] == str(2 * unit)
+    assert [(r["outer_code"], r["units"], r["reasons"]) for r in data["scrapped"]] == [
+        ("STOVE", 2, "无法修复")
+    ]
+    assert data["summary"]["scrapped_value"] == str(2 * unit)
+
+    # on the page and in the workbook
+    client.force_login(make_staff("ops_manager").user)
+    client.post("/stock/reports/build/", {"month": "2026-11"})
+    report = StockReport.objects.get(month=NOVEMBER)
+    html = client.get(f"/stock/reports/{report.pk}/").content.decode()
+    assert 'data-testid="report-scrapped"' in html
+    assert "无法修复" in html
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/stock/reports/{report.pk}/xlsx/").content)
+    )
+    scrapped = list(workbook["本月报废"].iter_rows(values_only=True))
+    assert scrapped[1][:5] == ("STOVE", sku.product.title, "帐篷", 2, 2 * unit)
+    assert list(workbook["隔离品"].iter_rows(values_only=True))[1][5] == 2
+
+
+def test_a_report_kept_before_the_losses_section_still_shows(
+    client, make_staff, frozen_clock
+):
+    frozen_clock("2026-12-02 10:00")
+    data = reports.stock_report_figures(month=NOVEMBER)
+    for key in ("quarantined", "scrapped"):
+        data.pop(key)
+    report = StockReport.objects.create(
+        month=NOVEMBER, as_of=dt.date(2026, 11, 30), built_at=clock_now(), data=data
+    )
+    client.force_login(make_staff("ops_manager").user)
+    page = client.get(f"/stock/reports/{report.pk}/")
+    assert page.status_code == 200
+    assert 'data-testid="report-scrapped"' not in page.content.decode()
+    assert client.get(f"/stock/reports/{report.pk}/xlsx/").status_code == 200
+
+
+def clock_now() -> dt.datetime:
+    from shopops.core import clock
+
+    return clock.now()

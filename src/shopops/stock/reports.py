@@ -237,6 +237,16 @@ def stock_report_figures(*, month: dt.date) -> dict[str, Any]:
         "slow_value": money_str(sum((Decimal(r["value"]) for r in slow), ZERO)),
         "stockouts": len(stockouts),
     }
+    set_aside = _quarantined_rows(levels, quantities)
+    scrapped = _scrapped_rows(start=clock.at(month, dt.time.min), end=end)
+    summary.update(
+        quarantined_units=sum(r["units"] for r in set_aside),
+        quarantined_value=money_str(
+            sum((Decimal(r["value"]) for r in set_aside), ZERO)
+        ),
+        scrapped_units=sum(r["units"] for r in scrapped),
+        scrapped_value=money_str(sum((Decimal(r["value"]) for r in scrapped), ZERO)),
+    )
     return {
         "month": f"{month:%Y-%m}",
         "as_of": as_of.isoformat(),
@@ -247,7 +257,66 @@ def stock_report_figures(*, month: dt.date) -> dict[str, Any]:
         "expired": expired,
         "slow": slow,
         "stockouts": stockouts,
+        "quarantined": set_aside,
+        "scrapped": scrapped,
     }
+
+
+def _quarantined_rows(
+    levels: Any, quantities: dict[int, tuple[int, int, int]]
+) -> list[dict[str, Any]]:
+    """Units set aside at the month's end (QC failures, damaged returns and counts)
+    still waiting to be inspected: back on sale or scrapped."""
+    rows = []
+    for level in levels:
+        units = quantities.get(level.pk, (0, 0, 0))[2]
+        if units <= 0:
+            continue
+        sku = level.sku
+        rows.append(
+            {
+                "outer_code": sku.outer_code,
+                "title": sku.product.title,
+                "category": sku.product.category.name,
+                "lot_no": level.lot.lot_no,
+                "location": str(level.location),
+                "units": units,
+                "value": money_str(sku.product.cost_price * units),
+            }
+        )
+    return sorted(rows, key=lambda r: (-Decimal(r["value"]), r["outer_code"]))
+
+
+def _scrapped_rows(*, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """Units written off in the month, per SKU, at cost, with why."""
+    by_sku: dict[int, dict[str, Any]] = {}
+    for movement in (
+        Movement.objects.filter(kind=Movement.Kind.SCRAP, at__gte=start, at__lt=end)
+        .select_related("level__sku__product__category")
+        .order_by("at", "pk")
+    ):
+        sku = movement.level.sku
+        row = by_sku.setdefault(
+            sku.pk,
+            {
+                "outer_code": sku.outer_code,
+                "title": sku.product.title,
+                "category": sku.product.category.name,
+                "units": 0,
+                "value": ZERO,
+                "reasons": [],
+            },
+        )
+        units = -movement.on_hand_delta
+        row["units"] += units
+        row["value"] += sku.product.cost_price * units
+        if movement.reason and movement.reason not in row["reasons"]:
+            row["reasons"].append(movement.reason)
+    rows = [
+        {**row, "value": money_str(row["value"]), "reasons": "；".join(row["reasons"])}
+        for row in by_sku.values()
+    ]
+    return sorted(rows, key=lambda r: (-Decimal(r["value"]), r["outer_code"]))
 
 
 def stock_report_build(
@@ -375,6 +444,10 @@ def stock_report_xlsx(report: StockReport) -> bytes:
         (_("滞销 SKU"), summary["slow_skus"]),
         (_("滞销金额"), Decimal(summary["slow_value"])),
         (_("断货 SKU"), summary["stockouts"]),
+        (_("待处理隔离品件数"), summary.get("quarantined_units", 0)),
+        (_("待处理隔离品金额"), Decimal(summary.get("quarantined_value", "0"))),
+        (_("本月报废件数"), summary.get("scrapped_units", 0)),
+        (_("本月报废金额"), Decimal(summary.get("scrapped_value", "0"))),
     ]:
         first.append([label, value])
         if isinstance(value, Decimal):
@@ -445,6 +518,33 @@ def stock_report_xlsx(report: StockReport) -> bytes:
         data["stockouts"],
         money=(),
         dates=("last_sale",),
+    )
+    _sheet(
+        workbook,
+        _("隔离品"),
+        [
+            ("outer_code", _("商家编码")),
+            ("title", _("商品")),
+            ("category", _("类目")),
+            ("lot_no", _("批号")),
+            ("location", _("库位")),
+            ("units", _("隔离")),
+            ("value", _("金额")),
+        ],
+        data.get("quarantined", []),
+    )
+    _sheet(
+        workbook,
+        _("本月报废"),
+        [
+            ("outer_code", _("商家编码")),
+            ("title", _("商品")),
+            ("category", _("类目")),
+            ("units", _("报废件数")),
+            ("value", _("金额")),
+            ("reasons", _("原因")),
+        ],
+        data.get("scrapped", []),
     )
     out = io.BytesIO()
     workbook.save(out)
