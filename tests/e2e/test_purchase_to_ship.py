@@ -119,6 +119,14 @@ def test_from_suggestion_to_shipped(
         "已预留 0 个订单；1 个缺货已扣留"
     )
 
+    # and the evening shift sees that nobody has ordered its goods yet
+    evening = new_page()
+    login(evening, staff["customer_service-evening"])
+    evening.goto("/purchasing/arrivals/")
+    held_row = evening.get_by_test_id(f"arrival-{order.order_no}")
+    expect(held_row).to_contain_text("未采购")
+    expect(evening.get_by_test_id("uncovered")).to_be_visible()
+
     # When logistics builds the day's purchase suggestions
     buyer = new_page()
     login(buyer, staff["logistics"])
@@ -155,6 +163,14 @@ def test_from_suggestion_to_shipped(
     expect(lines.filter(has_text="E2E-GAS").locator("td").nth(1)).to_have_text("12")
     expect(lines.filter(has_text="E2E-POLE").locator("td").nth(1)).to_have_text("5")
     detail_url = buyer.url
+    # then the evening shift has a date to tell the buyer
+    evening.reload()
+    expect(held_row).to_contain_text("到货")
+    expect(held_row).not_to_contain_text("未采购")
+    expect(held_row.get_by_test_id("ready")).to_have_text(
+        re.compile(r"\d{4}-\d{2}-\d{2}")
+    )
+    screenshot(evening, "purchasing-1b-arrivals")
 
     # Then the purchase order prints for the supplier
     with buyer.expect_popup() as popup:
@@ -185,6 +201,8 @@ def test_from_suggestion_to_shipped(
         buyer.get_by_text("E2E-GAS × 12 → A-03 [L2611A 至 2029-11-01]")
     ).to_be_visible()
     expect(buyer.get_by_test_id("served-orders")).to_contain_text(order.order_no)
+    evening.reload()
+    expect(evening.get_by_test_id(f"arrival-{order.order_no}")).to_have_count(0)
     screenshot(buyer, "purchasing-3-received")
 
     # When the clerk prints a wave's pick list
