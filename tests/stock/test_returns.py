@@ -344,3 +344,28 @@ def test_the_after_sales_page_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         page = client.get("/orders/after-sales/").content.decode()
     assert page.count('data-testid="returned-goods"') == 12
+
+
+def test_the_weekly_shipping_analysis_counts_the_week_s_returns(shipped, frozen_clock):
+    from shopops.core.clock import IsoWeek
+    from shopops.shipping.selectors import shipping_analysis_for_week
+
+    tent, lamp = _line(shipped, "TENT"), _line(shipped, "LAMP")
+    frozen_clock("2026-06-03 10:00")  # Wednesday of 2026-W23
+    services.stock_return_order(
+        actor=None, order=shipped, lines=[ReturnedLine(tent.pk, good=1, damaged=1)]
+    )
+    frozen_clock("2026-06-08 09:00")  # Monday of the week after
+    services.stock_return_order(
+        actor=None, order=shipped, lines=[ReturnedLine(lamp.pk, good=1)]
+    )
+
+    week = shipping_analysis_for_week(IsoWeek(2026, 23))
+    assert [(r.outer_code, r.returned, r.damaged) for r in week.returns] == [
+        ("TENT", 2, 1)
+    ]
+    assert week.returns[0].damaged_rate == Decimal("50.0")
+    after = shipping_analysis_for_week(IsoWeek(2026, 24))
+    assert [(r.outer_code, r.returned, r.damaged) for r in after.returns] == [
+        ("LAMP", 1, 0)
+    ]

@@ -313,6 +313,13 @@ class CourierProblemsOut(Schema):
     by_kind: dict[str, int]
 
 
+class ReturnedSkuOut(Schema):
+    outer_code: str
+    returned: int
+    damaged: int
+    damaged_rate: str
+
+
 class AnalysisOut(Schema):
     week: str
     qc_checked: int
@@ -325,6 +332,7 @@ class AnalysisOut(Schema):
     late_count: int
     late: list[LateOut]
     problems: list[CourierProblemsOut]
+    returns: list[ReturnedSkuOut]  # goods buyers sent back in the week, by SKU
 
 
 # --- helpers ------------------------------------------------------------------
@@ -702,6 +710,15 @@ def analysis(request: HttpRequest, week: str = "") -> dict[str, Any]:
         ]
 
     return {
+        "returns": [
+            {
+                "outer_code": r.outer_code,
+                "returned": r.returned,
+                "damaged": r.damaged,
+                "damaged_rate": str(r.damaged_rate),
+            }
+            for r in a.returns
+        ],
         "week": str(a.week),
         "qc_checked": a.qc_checked,
         "qc_failed": a.qc_failed,

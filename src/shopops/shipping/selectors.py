@@ -25,7 +25,7 @@ from shopops.shipping.models import (
     QualityCheck,
     Shipment,
 )
-from shopops.stock.models import Reservation
+from shopops.stock.models import Movement, Reservation
 
 LATE_AFTER = dt.timedelta(hours=48)
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -328,6 +328,19 @@ class CourierProblems:
 
 
 @dataclass
+class ReturnedSku:
+    """Goods buyers sent back in the week, of one SKU: how many, how many damaged."""
+
+    outer_code: str
+    returned: int
+    damaged: int
+
+    @property
+    def damaged_rate(self) -> Decimal:
+        return _percent(self.damaged, self.returned)
+
+
+@dataclass
 class WeeklyShippingAnalysis:
     week: IsoWeek
     qc_checked: int
@@ -338,6 +351,7 @@ class WeeklyShippingAnalysis:
     shipped: int
     late: list[LateOrder]
     problems: list[CourierProblems]
+    returns: list[ReturnedSku] = field(default_factory=list)
 
     @property
     def qc_rate(self) -> Decimal:
@@ -412,8 +426,8 @@ def _qc_rates(checks: QuerySet[QualityCheck], key: str, label: str) -> list[QcRa
 
 def shipping_analysis_for_week(week: IsoWeek) -> WeeklyShippingAnalysis:
     """Return the week's quality-check failure rates by SKU and supplier, holds by
-    reason, orders shipped more than 48 hours after payment, and the hand-off
-    problems by courier (LOG-2.6, OPS-3.4)."""
+    reason, orders shipped more than 48 hours after payment, the hand-off problems by
+    courier (LOG-2.6, OPS-3.4), and the goods buyers sent back, by SKU."""
     start, end = week_bounds(week)
     checks = QualityCheck.objects.filter(checked_at__gte=start, checked_at__lt=end)
     totals = checks.aggregate(
@@ -469,6 +483,16 @@ def shipping_analysis_for_week(week: IsoWeek) -> WeeklyShippingAnalysis:
         ),
         key=lambda p: (-p.total, p.courier),
     )
+    returns = [
+        ReturnedSku(outer_code=code, returned=int(units), damaged=int(damaged or 0))
+        for code, units, damaged in Movement.objects.filter(
+            kind=Movement.Kind.RETURN, at__gte=start, at__lt=end
+        )
+        .values_list("level__sku__outer_code")
+        .annotate(units=Sum("on_hand_delta"), damaged=Sum("quarantined_delta"))
+        .values_list("level__sku__outer_code", "units", "damaged")
+        .order_by("-units", "level__sku__outer_code")
+    ]
     return WeeklyShippingAnalysis(
         week=week,
         qc_checked=totals["checked"] or 0,
@@ -479,4 +503,5 @@ def shipping_analysis_for_week(week: IsoWeek) -> WeeklyShippingAnalysis:
         shipped=len(shipped_rows),
         late=late,
         problems=problems,
+        returns=returns,
     )
