@@ -364,7 +364,7 @@ class HeldOrderArrival:
     def ready(self) -> dt.date | None:
         """The day every line can be served; None when some line is not covered or
         its purchase order has no expected date."""
-        if self.uncovered:
+        if self.uncovered or not self.lines:  # no line with a SKU: nothing to tell
             return None
         waiting = [line for line in self.lines if not line.on_hand]
         if any(line.expected is None for line in waiting):
