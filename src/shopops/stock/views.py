@@ -5,6 +5,7 @@ Thin: check the permission, parse, call a service or selector, render."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -173,25 +174,19 @@ def receive(request: HttpRequest) -> HttpResponse:
 @permission_required("stock.add_movement", raise_exception=True)
 def level_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     level = _level(pk)
-    form = AdjustForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stock_adjust(
-                actor=request.user,
-                level=level,
-                delta=form.cleaned_data["delta"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(
-                request,
-                _("已调整 %(code)s：%(delta)+d")
-                % {"code": level.sku.outer_code, "delta": form.cleaned_data["delta"]},
-            )
-            return redirect(reverse("stock:levels") + f"?q={level.sku.outer_code}")
-    return _level_page(request, level, adjust=form)
+
+    def adjust(data: dict[str, Any]) -> str:
+        services.stock_adjust(
+            actor=request.user, level=level, delta=data["delta"], reason=data["reason"]
+        )
+        return _("已调整 %(code)s：%(delta)+d") % {
+            "code": level.sku.outer_code,
+            "delta": data["delta"],
+        }
+
+    return _level_action(
+        request, level, AdjustForm(request.POST or None), "adjust", adjust, _back(level)
+    )
 
 
 @login_required
@@ -199,32 +194,24 @@ def level_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def level_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     level = _level(pk)
+
+    def transfer(data: dict[str, Any]) -> str:
+        services.stock_transfer(
+            actor=request.user,
+            level=level,
+            quantity=data["quantity"],
+            location=data["location"],
+            reason=data["reason"],
+        )
+        return _("已移库 %(code)s × %(n)d：%(from)s → %(to)s") % {
+            "code": level.sku.outer_code,
+            "n": data["quantity"],
+            "from": level.location.code,
+            "to": data["location"].code,
+        }
+
     form = TransferForm(request.POST, level=level)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.stock_transfer(
-                actor=request.user,
-                level=level,
-                quantity=data["quantity"],
-                location=data["location"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(
-                request,
-                _("已移库 %(code)s × %(n)d：%(from)s → %(to)s")
-                % {
-                    "code": level.sku.outer_code,
-                    "n": data["quantity"],
-                    "from": level.location.code,
-                    "to": data["location"].code,
-                },
-            )
-            return redirect(reverse("stock:levels") + f"?q={level.sku.outer_code}")
-    return _level_page(request, level, transfer=form)
+    return _level_action(request, level, form, "transfer", transfer, _back(level))
 
 
 @login_required
@@ -232,25 +219,22 @@ def level_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def level_quarantine(request: HttpRequest, pk: int) -> HttpResponse:
     level = _level(pk)
+
+    def quarantine(data: dict[str, Any]) -> str:
+        services.stock_quarantine(
+            actor=request.user,
+            level=level,
+            quantity=data["quantity"],
+            reason=data["reason"],
+        )
+        return _("已隔离 %(code)s × %(n)d") % {
+            "code": level.sku.outer_code,
+            "n": data["quantity"],
+        }
+
     form = QuarantineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stock_quarantine(
-                actor=request.user,
-                level=level,
-                quantity=form.cleaned_data["quantity"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(
-                request,
-                _("已隔离 %(code)s × %(n)d")
-                % {"code": level.sku.outer_code, "n": form.cleaned_data["quantity"]},
-            )
-            return redirect("stock:adjust", level.pk)
-    return _level_page(request, level, quarantine=form)
+    here = reverse("stock:adjust", args=[level.pk])
+    return _level_action(request, level, form, "quarantine", quarantine, here)
 
 
 @login_required
@@ -258,31 +242,51 @@ def level_quarantine(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def level_quarantine_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     level = _level(pk)
+
+    def resolve(data: dict[str, Any]) -> str:
+        movement = services.stock_quarantine_resolve(
+            actor=request.user,
+            level=level,
+            quantity=data["quantity"],
+            outcome=data["outcome"],
+            reason=data["reason"],
+        )
+        return _("%(what)s %(code)s × %(n)d") % {
+            "what": movement.get_kind_display(),
+            "code": level.sku.outer_code,
+            "n": data["quantity"],
+        }
+
     form = QuarantineResolveForm(request.POST)
+    here = reverse("stock:adjust", args=[level.pk])
+    return _level_action(request, level, form, "resolve", resolve, here)
+
+
+def _back(level: StockLevel) -> str:
+    """The stock list, filtered to the level's SKU."""
+    return reverse("stock:levels") + f"?q={level.sku.outer_code}"
+
+
+def _level_action(
+    request: HttpRequest,
+    level: StockLevel,
+    form: Any,
+    slot: str,
+    act: Callable[[dict[str, Any]], str],
+    done: str,
+) -> HttpResponse:
+    """The four forms of a level's page: with valid data, run `act` (a service call
+    that returns the success message) and go to `done`; a refusal or invalid data
+    shows the page again with the form, in its `slot`, and its errors."""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            movement = services.stock_quarantine_resolve(
-                actor=request.user,
-                level=level,
-                quantity=data["quantity"],
-                outcome=data["outcome"],
-                reason=data["reason"],
-            )
+            message = act(form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(
-                request,
-                _("%(what)s %(code)s × %(n)d")
-                % {
-                    "what": movement.get_kind_display(),
-                    "code": level.sku.outer_code,
-                    "n": data["quantity"],
-                },
-            )
-            return redirect("stock:adjust", level.pk)
-    return _level_page(request, level, resolve=form)
+            messages.success(request, message)
+            return redirect(done)
+    return _level_page(request, level, **{slot: form})
 
 
 def _level(pk: int) -> StockLevel:
