@@ -12,6 +12,8 @@ live server.
 - `order_history`: a shop with orders over the last 90 days: the demo generator's small
   shop when it exists and works, else a minimal one built here; `quick_order_history`
   always builds the minimal one.
+- `hold_reasons`: the hold reasons' flags and messages, as the data migration writes
+  them (the live server's database is emptied between tests, data migrations included).
 - `login(page, person)`: signs in through the real login page and lands on /today/.
 - `screenshot(page, name, full_page=True)`: a PNG in tests/e2e/screenshots/ (gitignored).
 - `assert_assets_loaded(page)`: Tabler's CSS, our CSS and htmx reached the page.
@@ -360,6 +362,17 @@ def _orders_built_here() -> None:
                 )
             )
     Order.objects.bulk_create(orders)
+
+
+@pytest.fixture
+def hold_reasons(live_server: Any) -> None:
+    from shopops.orders.hold_defaults import DEFAULTS
+    from shopops.orders.models import HoldReasonSetting
+
+    for reason, flag, template in DEFAULTS:
+        HoldReasonSetting.objects.get_or_create(
+            reason=reason, defaults={"flag": flag, "message_template": template}
+        )
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ to wait; the order's page shows it."""
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 from typing import Any
 
@@ -82,19 +81,11 @@ def gbk_reports() -> tuple[bytes, bytes]:
 
 
 @pytest.fixture
-def tmall_shop(live_server: Any) -> Any:
+def tmall_shop(live_server: Any, hold_reasons: None) -> Any:
     """A shop, and the hold reasons' defaults (the live server's database is emptied
     between tests, data migrations included)."""
-    from shopops.orders.models import HoldReasonSetting
     from shopops.org.services import shop_create
 
-    defaults = importlib.import_module(
-        "shopops.orders.migrations.0003_hold_reason_defaults"
-    ).DEFAULTS
-    for reason, flag, template in defaults:
-        HoldReasonSetting.objects.get_or_create(
-            reason=reason, defaults={"flag": flag, "message_template": template}
-        )
     return shop_create(
         actor=None, code="tmall", name="山野户外天猫旗舰店", platform="tmall"
     )

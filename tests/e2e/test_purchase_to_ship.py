@@ -8,7 +8,6 @@ and ships with a tracking number; the order shows as shipped."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from decimal import Decimal
 from typing import Any
@@ -22,26 +21,18 @@ TRACKING = "SF1234567890123"
 
 
 @pytest.fixture
-def unserved_order(live_server: Any) -> Any:
+def unserved_order(live_server: Any, hold_reasons: None) -> Any:
     """A paid order for 2 gas canisters (3-year shelf life) and a trekking pole, with
     nothing in stock; their supplier sells gas by 12 at least."""
     from django.utils import timezone
 
     from shopops.catalog.models import Category, Product, Sku, Supplier
-    from shopops.orders.models import HoldReasonSetting, Order, OrderLine
+    from shopops.orders.models import Order, OrderLine
     from shopops.org.services import shop_create
     from shopops.purchasing.services import supplier_price_set
     from shopops.stock.models import Location
     from shopops.stock.services import default_location
 
-    # An earlier live-server test may have emptied the table the migration filled.
-    defaults = importlib.import_module(
-        "shopops.orders.migrations.0003_hold_reason_defaults"
-    ).DEFAULTS
-    for reason, flag, template in defaults:
-        HoldReasonSetting.objects.get_or_create(
-            reason=reason, defaults={"flag": flag, "message_template": template}
-        )
     shop = shop_create(actor=None, code="e2e-buy", name="野径户外", platform="tmall")
     supplier = Supplier.objects.create(
         code="gear", name="杭州山野装备", lead_time_days=3, contact="张经理"

@@ -9,7 +9,6 @@ photo; logistics sees the order shipped and the week's analysis charts."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +20,7 @@ from tests.e2e.conftest import (  # noqa: F401 - fixtures shared with the e2e fo
     assert_assets_loaded,
     assert_layout_intact,
     browser,
+    hold_reasons,
     login,
     new_page,
     screenshot,
@@ -36,24 +36,17 @@ TRACKING = "781234567890123"
 
 
 @pytest.fixture
-def two_paid_orders(live_server: Any) -> list[Any]:
+def two_paid_orders(live_server: Any, hold_reasons: None) -> list[Any]:
     """Two paid orders of a tent (shelf B-02) and a stove (shelf A-01), and the hold
     reasons' defaults (an earlier live-server test may have emptied the database)."""
     from django.utils import timezone
 
     from shopops.catalog.models import Category, Product, Sku
-    from shopops.orders.models import HoldReasonSetting, Order, OrderLine
+    from shopops.orders.models import Order, OrderLine
     from shopops.org.services import shop_create
     from shopops.stock.models import Location
     from shopops.stock.services import default_location, stock_receive
 
-    defaults = importlib.import_module(
-        "shopops.orders.migrations.0003_hold_reason_defaults"
-    ).DEFAULTS
-    for reason, flag, template in defaults:
-        HoldReasonSetting.objects.get_or_create(
-            reason=reason, defaults={"flag": flag, "message_template": template}
-        )
     shop = shop_create(actor=None, code="e2e-pack", name="野径户外", platform="tmall")
     category = Category.objects.create(name="露营")
     warehouse = default_location().warehouse
