@@ -8,8 +8,13 @@ VENDOR  := src/shopops/web/static/vendor
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 PYTEST_ARGS ?= -n 2
+# What the browser tests drive (tests/e2e/conftest.py checks the same two paths).
+CHROMIUM ?= /usr/bin/chromium
+CJK_FONT ?= /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+INSTALL_BROWSER := sudo sh -c 'apt-get update && apt-get install -y chromium fonts-noto-cjk'
+USER_ID ?= $(shell id -u)
 
-.PHONY: setup run test lint typecheck e2e bench demo lock messages clean
+.PHONY: setup run test lint typecheck e2e browser bench demo lock messages clean
 
 # A stamp per input: a second `make run` skips what is already installed.
 $(BIN)/activate:
@@ -50,12 +55,29 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src
 
-test: setup lint typecheck
+test: browser setup lint typecheck
 	$(SHOPOPS) makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-e2e: setup
+e2e: browser setup
 	$(BIN)/pytest -m e2e -n 0
+
+# The browser tests never skip: Chromium and the CJK fonts are installed here when make
+# runs as root, else make stops with the one command that installs them.
+browser:
+	@if [ ! -x "$(CHROMIUM)" ] || [ ! -f "$(CJK_FONT)" ]; then \
+	  if [ "$(USER_ID)" = 0 ]; then \
+	    echo "Installing Chromium and the CJK fonts for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk || exit 1; \
+	  else \
+	    echo "The browser tests need Chromium ($(CHROMIUM)) and the CJK fonts ($(CJK_FONT))."; \
+	    echo "Install them with: $(INSTALL_BROWSER)"; \
+	    exit 1; \
+	  fi; \
+	  if [ ! -x "$(CHROMIUM)" ] || [ ! -f "$(CJK_FONT)" ]; then \
+	    echo "Still missing after the install: $(CHROMIUM) or $(CJK_FONT)"; exit 1; \
+	  fi; \
+	fi
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(PYTHON) $$b || exit 1; done

@@ -1,14 +1,13 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from shopops.catalog.api import router as catalog_router
 from shopops.core.api import router as core_router
 from shopops.orders.api import router as orders_router
 from shopops.orders.api_import import router as imports_router
 from shopops.org.api import router as org_router
-from shopops.org.api_auth import TokenAuth
+from shopops.org.api_auth import api_auth
 from shopops.purchasing.api import router as purchasing_router
 from shopops.shipping.api import router as shipping_router
 from shopops.stock.api import router as stock_router
@@ -16,7 +15,9 @@ from shopops.stock.api import router as stock_router
 api = NinjaAPI(
     title="shopops",
     version="1",
-    auth=[django_auth, TokenAuth()],
+    # A bearer token first (no CSRF: not an ambient credential), else the session
+    # (CSRF-checked on writes): see shopops.org.api_auth.
+    auth=api_auth(),
     urls_namespace="api",
 )
 api.add_router("/", core_router)

@@ -1,49 +1,42 @@
 """Settings: everything that differs between machines comes from the environment.
 
-DATABASE_URL       default: SQLite under var/ (WAL, IMMEDIATE transactions, busy timeout)
-REDIS_URL          switches Huey from SQLite to Redis
-SHOPOPS_ENV        "production" requires SECRET_KEY and turns DEBUG off
-SHOPOPS_TIME_ZONE  the shops' default time zone (Asia/Shanghai)
-SHOPOPS_IMPORT_RETENTION_DAYS  days an uploaded order report is kept (90; 0: for ever)
+Every variable is read, typed and checked by `shopops.environment.Environment`: a value
+that does not parse (`EMAIL_USE_TLS=maybe`, `EMAIL_PORT=twenty-five`) stops start-up with
+a message naming the variable and what it accepts. The README's Configuration table lists
+them all with their defaults.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from shopops.environment import Environment
+
+env = Environment()
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("SHOPOPS_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR = Path(env.str("SHOPOPS_VAR_DIR", str(PROJECT_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-ENV = os.environ.get("SHOPOPS_ENV", "development")
+ENV = env.choice("SHOPOPS_ENV", "development", ("development", "production"))
 PRODUCTION = ENV == "production"
 
 if PRODUCTION:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SECRET_KEY = env.str("SECRET_KEY", "")
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when SHOPOPS_ENV=production")
 else:
-    SECRET_KEY = os.environ.get(
+    SECRET_KEY = env.str(
         "SECRET_KEY", "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
     )
 
-DEBUG = not PRODUCTION and os.environ.get("DEBUG", "1") == "1"
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get(
-        "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
-    ).split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip()
-    for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
-    if o.strip()
-]
+DEBUG = env.bool("DEBUG", True) and not PRODUCTION
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -104,8 +97,8 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------
 SQLITE_PATH = VAR_DIR / "shopops.sqlite3"
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=60
+    "default": env.database_url(
+        "DATABASE_URL", f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -150,7 +143,7 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("SHOPOPS_TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = env.time_zone("SHOPOPS_TIME_ZONE", "Asia/Shanghai")
 SHOP_TIME_ZONE = TIME_ZONE
 
 # --- static files -----------------------------------------------------------
@@ -160,7 +153,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded order reports hold buyers' names, phones and addresses: the nightly job deletes
 # the files of finished imports older than this (0 keeps them for ever).
-IMPORT_RETENTION_DAYS = int(os.environ.get("SHOPOPS_IMPORT_RETENTION_DAYS", "90"))
+IMPORT_RETENTION_DAYS = env.int("SHOPOPS_IMPORT_RETENTION_DAYS", 90)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -173,7 +166,7 @@ STORAGES = {
 }
 
 # --- jobs -------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -194,27 +187,35 @@ else:
     }
 
 # --- mail and notifications -------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shopops@localhost")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "shopops@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: set one of them (STARTTLS, usually "
+        "port 587, or implicit TLS, usually 465), not both"
+    )
 
 # --- security in production ---------------------------------------------------
+# Read (and checked) on every machine, used in production only.
+_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_SSL_REDIRECT = _SSL_REDIRECT
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = _HSTS_SECONDS
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -223,6 +224,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", "WARNING")},
     "loggers": {"huey": {"level": "INFO"}},
 }

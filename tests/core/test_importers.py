@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -23,6 +24,7 @@ from shopops.core.importers import (
     RowError,
     Spec,
     clean_code,
+    clean_date,
     clean_datetime,
     clean_int,
     clean_money,
@@ -117,6 +119,54 @@ def test_short_gbk_file_is_still_gbk() -> None:
     rows, report = _read("code,title\r\nA1,睡袋\r\n".encode("gbk"), spec)
     assert report.ok, report.errors
     assert rows[0]["title"] == "睡袋"
+
+
+# A GBK product file whose only Chinese characters are full-width brackets or a colon:
+# charset-normalizer guesses Big5 / Korean (cp949, Johab) / Western code pages for these,
+# never the GB family, so only the strict GB18030 fallback reads them.
+FEW_CHINESE_GBK = [
+    "sku,name,qty\r\nA-1,Mug（L）,2\r\nA-2,T-shirt（white）,3\r\n",
+    "sku,name,qty\r\nA-1,Bag：black,2\r\n",
+    "sku,name,qty\r\n"
+    + "".join(f"A-{i},Item {i},{i}\r\n" for i in range(10))
+    + "B-1,Cable #2（1m）,2\r\n",
+]
+
+
+@pytest.mark.parametrize("text", FEW_CHINESE_GBK)
+def test_gbk_file_with_few_chinese_characters_is_read_as_gb18030(
+    text: str, tmp_path: Path
+) -> None:
+    from charset_normalizer import from_bytes
+
+    data = text.encode("gbk")
+    path = tmp_path / "products.csv"
+    path.write_bytes(data)
+    guesses = {codecs.lookup(m.encoding).name for m in from_bytes(data)}
+    assert not guesses & {"gbk", "gb2312", "gb18030"}, "the detector found it after all"
+    spec = Spec(
+        [
+            Column("sku", "sku", required=True, parse=code_cell()),
+            Column("name", "name", parse=text_cell()),
+            Column("qty", "qty", parse=int_cell(minimum=0)),
+        ]
+    )
+
+    with open_table(path) as table:
+        assert table.encoding == "gb18030"
+    rows, report = _read(path, spec, filename="products.csv")
+
+    assert report.ok, report.errors
+    expected = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["name"] for row in rows] == [row["name"] for row in expected]
+
+
+def test_a_western_file_is_still_refused_not_read_as_gb18030() -> None:
+    # é (0xE9) then a comma is no GB18030 sequence: the strict fallback does not apply.
+    data = "sku,name\r\nA-1,café crème,\r\nA-2,Müller,\r\n".encode("latin-1")
+    rows, report = _read(data)
+    assert rows == []
+    assert [(e.row, "UTF-8" in e.reason) for e in report.errors] == [(None, True)]
 
 
 def test_utf16_tab_separated_from_excel() -> None:
@@ -447,6 +497,122 @@ def test_text_cleaner_is_idempotent(value: str) -> None:
     once = clean_text(value)
     if once is not None and not once.startswith(('="', "'")):
         assert clean_text(once) == once
+
+
+# --- dates as spreadsheets write them -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-2-21 8:05:03", dt.datetime(2020, 2, 21, 8, 5, 3)),
+        ("2020-2-21 8:05", dt.datetime(2020, 2, 21, 8, 5)),
+        ("2020-2-21", dt.datetime(2020, 2, 21)),
+        ("2020/2/21 8:05", dt.datetime(2020, 2, 21, 8, 5)),
+        ("2020/2/21 8:05:03", dt.datetime(2020, 2, 21, 8, 5, 3)),
+        ("2020/02/21", dt.datetime(2020, 2, 21)),
+        ("2020.2.21 23:59:59", dt.datetime(2020, 2, 21, 23, 59, 59)),
+        ("2020年2月21日 8:05", dt.datetime(2020, 2, 21, 8, 5)),
+        ("2020-02-21 08:05:03", dt.datetime(2020, 2, 21, 8, 5, 3)),
+        ("2020-2-21T8:05:03.5", dt.datetime(2020, 2, 21, 8, 5, 3, 500000)),
+    ],
+)
+def test_unpadded_dates_with_either_separator(text: str, expected: dt.datetime) -> None:
+    assert clean_datetime(text) == expected.replace(tzinfo=SHANGHAI)
+    assert clean_date(text) == expected.date()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-2/21",  # two separators
+        "2020-13-1",
+        "2020/2/30",
+        "2020-2-21 24:00",
+        "2020-2-21 8:60",
+        "2020-2-21 8",
+        "20-2-21",
+        "2020-2-21 8:05:03 PM",
+        "21/2/2020",
+    ],
+)
+def test_what_is_not_a_date_is_refused(text: str) -> None:
+    with pytest.raises(CellError):
+        clean_datetime(text)
+    with pytest.raises(CellError):
+        clean_date(text)
+
+
+def test_every_import_reads_unpadded_dates() -> None:
+    # The order report's payment time, as a spreadsheet re-saves it with dashes.
+    body = (
+        '="1001",张三,12.50,北京,,2020-2-21 8:05:03\r\n'
+        '="1002",李四,9.90,上海,,2020-2-21\r\n'
+        '="1003",王五,1.00,广州,,2020/2/21 8:05\r\n'
+    )
+    rows, report = _read((HEADER + body).encode("gbk"))
+    assert report.ok, report.errors
+    assert [row["paid_at"] for row in rows] == [
+        dt.datetime(2020, 2, 21, 8, 5, 3, tzinfo=SHANGHAI),
+        dt.datetime(2020, 2, 21, tzinfo=SHANGHAI),
+        dt.datetime(2020, 2, 21, 8, 5, tzinfo=SHANGHAI),
+    ]
+
+
+def _number(value: int, pad: bool) -> str:
+    return f"{value:02d}" if pad else str(value)
+
+
+@st.composite
+def _written_moment(draw: st.DrawFn) -> tuple[str, dt.datetime]:
+    """A moment and one way a spreadsheet or export writes it."""
+    moment = draw(
+        st.datetimes(
+            min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)
+        )
+    )
+    pads = draw(st.lists(st.booleans(), min_size=5, max_size=5))
+    month, day = _number(moment.month, pads[0]), _number(moment.day, pads[1])
+    separator = draw(st.sampled_from(["-", "/", ".", "年"]))
+    if separator == "年":
+        date = f"{moment.year}年{month}月{day}日"
+    else:
+        date = separator.join((str(moment.year), month, day))
+    shape = draw(st.sampled_from(["date", "minutes", "seconds", "fraction", "iso"]))
+    if shape == "iso":
+        written = moment.replace(microsecond=moment.microsecond if pads[4] else 0)
+        return written.isoformat(sep=draw(st.sampled_from([" ", "T"]))), written
+    if shape == "date":
+        return date, dt.datetime.combine(moment.date(), dt.time.min)
+    clock = f"{_number(moment.hour, pads[2])}:{moment.minute:02d}"
+    written = moment.replace(second=0, microsecond=0)
+    if shape in {"seconds", "fraction"}:
+        clock += f":{_number(moment.second, pads[3])}"
+        written = written.replace(second=moment.second)
+    if shape == "fraction" and moment.microsecond:
+        clock += f".{moment.microsecond:06d}".rstrip("0")
+        written = written.replace(microsecond=moment.microsecond)
+    joint = draw(st.sampled_from([" ", "  ", "T"])) if separator != "年" else " "
+    return f"{date}{joint}{clock}", written
+
+
+@given(_written_moment(), st.sampled_from(["{}", " {} ", '="{}"', "{}\u3000"]))
+def test_any_date_written_in_any_accepted_form_reads_back(
+    written: tuple[str, dt.datetime], template: str
+) -> None:
+    text, moment = written
+    cell = template.format(text)
+    assert clean_datetime(cell) == moment.replace(tzinfo=SHANGHAI)
+    assert clean_date(cell) == moment.date()
+    assert datetime_cell()(cell) == moment.replace(tzinfo=SHANGHAI)
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_date_cell_reads_back_what_clean_text_wrote(date: dt.date) -> None:
+    # An XLSX date cell goes through clean_text as ISO text in some paths.
+    assert clean_date(clean_text(date)) == date
+    assert clean_date(f"{date.year}/{date.month}/{date.day}") == date
+    assert clean_date(f"{date.year}-{date.month}-{date.day}") == date
 
 
 @given(st.integers(min_value=-(2**53), max_value=2**53))

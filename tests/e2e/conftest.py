@@ -2,7 +2,9 @@
 live server.
 
 - `browser`: a headless Chromium per test module and process (each xdist worker has its
-  own); DJANGO_ALLOW_ASYNC_UNSAFE is set only while it is open.
+  own); DJANGO_ALLOW_ASYNC_UNSAFE is set only while it is open. Without Chromium or the
+  CJK fonts every browser test **fails** (never skips) with the one command that
+  installs them (`browser_missing`); `make test` installs them first when run as root.
 - `new_page(viewport=..., **context_options)`: a page in a fresh browser context (its own
   cookies) that speaks Chinese (`Accept-Language: zh-CN`) and resolves paths against the
   live server. Every page fails its test on a JavaScript error or a static file that did
@@ -29,6 +31,7 @@ import datetime as dt
 import importlib.util
 import io
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -41,7 +44,22 @@ import pytest
 
 log = logging.getLogger(__name__)
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium and the CJK fonts its pages need; the variables point the check
+# elsewhere (its own tests do, to see it fail without uninstalling anything).
+CHROMIUM = os.environ.get("SHOPOPS_CHROMIUM", "/usr/bin/chromium")
+CJK_FONT = os.environ.get(
+    "SHOPOPS_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+INSTALL_BROWSER = "apt-get update && apt-get install -y chromium fonts-noto-cjk"
+
+
+def install_command() -> str:
+    """The one command that installs what the browser tests need, for whoever runs them."""
+    if os.geteuid() == 0:
+        return INSTALL_BROWSER
+    return f"sudo sh -c '{INSTALL_BROWSER}'"
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -90,6 +108,31 @@ PEOPLE = [
 ]
 
 
+def browser_missing(chromium: str | None = None, font: str | None = None) -> str | None:
+    """What the browser tests lack, with the one command that installs it; None: ready."""
+    chromium = CHROMIUM if chromium is None else chromium
+    font = CJK_FONT if font is None else font
+    missing = []
+    if not (Path(chromium).is_file() and os.access(chromium, os.X_OK)):
+        missing.append(f"Chromium ({chromium})")
+    if not Path(font).is_file():
+        missing.append(f"the CJK fonts ({font})")
+    if not missing:
+        return None
+    return (
+        f"The browser tests need {' and '.join(missing)}, which this machine lacks. "
+        f"Install them with: {install_command()}   "
+        "(`make test` does it itself when it runs as root)"
+    )
+
+
+def require_browser() -> None:
+    """Fail, never skip, when the browser tests cannot run here."""
+    problem = browser_missing()
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Fail loudly when a browser test forgot its `e2e` mark."""
     here = Path(__file__).parent
@@ -121,8 +164,7 @@ def browser(allow_sync_orm_beside_playwright: None) -> Iterator[Any]:
     that no event loop is left running under their ORM calls)."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    require_browser()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

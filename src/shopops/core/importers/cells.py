@@ -44,15 +44,17 @@ _FLOAT_EXACT = 2**53
 _APOSTROPHE_NUMBER = re.compile(r"'([+(]?\d[\d\s()+\-]*)")
 # "1.23457E+17": a long number that a spreadsheet saved in scientific notation.
 _SCIENTIFIC = re.compile(r"[+-]?\d(?:\.\d+)?[eE]\+\d+")
-_DATETIME_FORMATS = (
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y.%m.%d %H:%M:%S",
-    "%Y年%m月%d日 %H:%M:%S",
-    "%Y年%m月%d日 %H:%M",
+# A date as spreadsheets and exports write it, with or without a time: year first, then
+# month and day padded or not ("2020-2-21", "2020/02/21", "2020.2.21", "2020年2月21日"),
+# one separator throughout; then optionally the time, hours padded or not, with or
+# without seconds and fractions ("8:05", "08:05:03", "8:05:03.250"), after a space or T.
+_DATE_TIME_TEXT = re.compile(
+    r"(?P<year>\d{4})"
+    r"(?:(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
+    r"|年(?P<cn_month>\d{1,2})月(?P<cn_day>\d{1,2})日)"
+    r"(?:(?:\s+|T)(?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
+    r"(?::(?P<second>\d{1,2})(?:\.(?P<fraction>\d{1,6}))?)?)?"
 )
-_DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 class CellError(ValueError):
@@ -227,8 +229,9 @@ def clean_int(value: Cell) -> int | None:
 def clean_datetime(value: Cell, *, time_zone: str | None = None) -> dt.datetime | None:
     """Return an aware instant; naive text and XLSX dates are in the shop's zone.
 
-    Accept "2020-02-21 00:00:00", "2020/2/21 0:00", ISO text, dates, and XLSX date cells
-    (or their serial numbers).
+    Accept "2020-02-21 00:00:00", "2020-2-21 8:05:03", "2020/2/21 8:05", "2020-2-21",
+    "2020年2月21日 8:05", ISO text (its offset kept), dates, and XLSX date cells (or
+    their serial numbers).
     """
     if value is None:
         return None
@@ -249,7 +252,9 @@ def clean_datetime(value: Cell, *, time_zone: str | None = None) -> dt.datetime 
 
 
 def clean_date(value: Cell) -> dt.date | None:
-    """Return a calendar date ("2020-02-21", "2020/2/21", an XLSX date cell)."""
+    """Return a calendar date ("2020-02-21", "2020-2-21", "2020/2/21", "2020.2.21",
+    "2020年2月21日", the date of any date and time `clean_datetime` reads, an XLSX
+    date cell)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -265,25 +270,32 @@ def clean_date(value: Cell) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            continue
     return _parse_datetime_text(text).date()
 
 
 def _parse_datetime_text(text: str) -> dt.datetime:
+    """Read ISO text (an offset kept), else any form `_DATE_TIME_TEXT` accepts."""
     try:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         pass
-    for fmt in (*_DATETIME_FORMATS, *_DATE_FORMATS):
-        try:
-            return dt.datetime.strptime(text, fmt)  # noqa: DTZ007 (zone added by caller)
-        except ValueError:
-            continue
-    raise CellError(_("不是有效的日期时间"))
+    match = _DATE_TIME_TEXT.fullmatch(text)
+    if match is None:
+        raise CellError(_("不是有效的日期时间"))
+    part = match.group
+    fraction = part("fraction") or ""
+    try:
+        return dt.datetime(  # noqa: DTZ001 (the zone is added by the caller)
+            int(part("year")),
+            int(part("month") or part("cn_month")),
+            int(part("day") or part("cn_day")),
+            int(part("hour") or 0),
+            int(part("minute") or 0),
+            int(part("second") or 0),
+            int(fraction.ljust(6, "0")) if fraction else 0,
+        )
+    except ValueError:
+        raise CellError(_("不是有效的日期时间")) from None
 
 
 def _from_excel_serial(value: float) -> dt.datetime:

@@ -65,7 +65,10 @@ def detect_encoding(stream: IO[bytes]) -> str:
 
     UTF-8 is checked strictly over the whole stream (in chunks); otherwise
     charset-normalizer looks at a sample, and only the GBK family is accepted — read as
-    GB18030, which decodes every GBK file. The stream is left at its start.
+    GB18030, which decodes every GBK file. When the detector guesses anything else, the
+    file is still GB18030 if the whole of it decodes strictly so (the fallback for GBK
+    files with too few Chinese characters to detect); only then is it refused. The
+    stream is left at its start.
     """
     stream.seek(0)
     head = stream.read(4)
@@ -105,6 +108,12 @@ def detect_encoding(stream: IO[bytes]) -> str:
     stream.seek(0)
     if _GB_FAMILY.intersection(guesses):
         return "gb18030"
+    # A GBK file with few Chinese characters (a full-width bracket, one name) gives the
+    # detector too little to go on: it guesses a Korean, Japanese or Western code page.
+    # The shops' files are Chinese, so a file that decodes strictly as GB18030 from its
+    # first byte to its last is read as GB18030 rather than refused.
+    if _decodes_strictly(stream, "gb18030"):
+        return "gb18030"
     if bad_offset >= len(sample):
         raise ImportFileError(
             _("文件的编码不统一：从这一行起不是 UTF-8"),
@@ -113,6 +122,21 @@ def detect_encoding(stream: IO[bytes]) -> str:
     raise ImportFileError(
         _("无法识别文件编码（支持 UTF-8、GBK、GB18030）；请另存为 UTF-8 CSV 或 XLSX")
     )
+
+
+def _decodes_strictly(stream: IO[bytes], encoding: str) -> bool:
+    """Whether the whole stream decodes as `encoding` without one bad byte (left at 0)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    stream.seek(0)
+    try:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        stream.seek(0)
+    return True
 
 
 def _line_of(stream: IO[bytes], offset: int) -> int:
