@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shopops.customers",
     "shopops.orders",
     "shopops.stock",
+    "shopops.aftersales",
     "shopops.purchasing",
     "shopops.shipping",
     "shopops.web",
