@@ -278,6 +278,21 @@ def test_outcome_informed_marks_the_hold_handled(make_order, people):
     assert not AfterSale.objects.exists()
 
 
+@pytest.mark.parametrize("outcome", ["refund", "exchange"])
+def test_a_refund_or_exchange_outcome_alone_is_refused(make_order, people, outcome):
+    # these outcomes raise an after-sale: aftersales.services.hold_outcome_record
+    hold = services.order_hold(
+        actor=people.logistics.user, order=make_order(), reason=HoldReason.QUALITY
+    )
+    with pytest.raises(ValidationError, match="同时提交售后"):
+        services.hold_record_outcome(
+            actor=people.evening.user, hold=hold, outcome=outcome
+        )
+    hold.refresh_from_db()
+    assert (hold.outcome, hold.handled_at) == ("", None)
+    assert not AfterSale.objects.exists()
+
+
 def test_outcome_on_a_released_hold_or_unknown_is_refused(make_order, people):
     hold = services.order_hold(
         actor=people.logistics.user, order=make_order(), reason=HoldReason.QUALITY
