@@ -9,9 +9,11 @@ temporary directory (the real tree is never touched), with pyproject.toml's cont
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,20 @@ def test_a_new_app_must_take_its_place_in_the_order(tmp_path):
     code, output = _lint(tmp_path, {"planning/__init__.py": ""})
     assert code == 1, output
     assert "shopops.planning" in output
+
+
+def test_the_architecture_diagram_is_the_contract():
+    """docs/architecture.md's dependency diagram lists the contract's layers, in order
+    (the first column of each line)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [contract] = [
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c["id"] == "apps-one-way"
+    ]
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    diagram = doc.split("Apps depend downwards only.", 1)[1].split("```")[1]
+    drawn = [
+        re.split(r"\s{2,}", line.strip())[0] for line in diagram.strip().splitlines()
+    ]
+    assert drawn == contract["layers"]
