@@ -20,7 +20,7 @@ from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Sku
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import MoneyIn, Short, get_or_404, service_errors
-from shopops.orders.api import AfterSaleOut, DecisionNoteIn, HoldOut, _holds
+from shopops.orders.api import AfterSaleOut, DecisionNoteIn, HoldOut
 from shopops.orders.models import Hold, Order
 from shopops.stock.services import ReturnedLine
 
@@ -87,7 +87,10 @@ def hold_outcome(request: HttpRequest, hold_id: int, payload: OutcomeIn) -> Hold
             exchange_sku=sku,
             exchange_quantity=payload.exchange_quantity,
         )
-    return get_or_404(_holds(), hold_id, "hold")
+    holds = Hold.objects.select_related(
+        "order", "created_by", "owner", "handled_by", "released_by"
+    )
+    return get_or_404(holds, hold_id, "hold")
 
 
 @router.get("/after-sales", response=list[AfterSaleOut])

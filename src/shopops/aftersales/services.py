@@ -32,7 +32,11 @@ from shopops.orders.services import (
     order_refund_apply,
     order_refund_request_set,
 )
-from shopops.stock.services import stock_release_order, stock_return_order
+from shopops.stock.services import (
+    ReturnedLine,
+    stock_release_order,
+    stock_return_order,
+)
 
 
 def hold_outcome_record(
@@ -149,7 +153,7 @@ def after_sale_confirm(
     actor: Any,
     after_sale: AfterSale,
     note: str = "",
-    returned: list[Any] | None = None,
+    returned: list[ReturnedLine] | None = None,
 ) -> AfterSale:
     """Confirm a request (LOG-4.2): a refund updates the order's refunded amount and
     refund state (`orders.services.order_refund_apply`); a full refund of an unshipped
