@@ -51,6 +51,7 @@ demo: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-logo
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src

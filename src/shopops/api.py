@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from shopops.aftersales.api import router as aftersales_router
 from shopops.catalog.api import router as catalog_router
 from shopops.core.api import router as core_router
 from shopops.orders.api import router as orders_router
@@ -25,6 +26,7 @@ api.add_router("/", org_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
 api.add_router("/", imports_router)
+api.add_router("/", aftersales_router)
 api.add_router("/", shipping_router)
 api.add_router("/", purchasing_router)
 api.add_router("/", stock_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shopops.customers",
     "shopops.orders",
     "shopops.stock",
+    "shopops.aftersales",
     "shopops.purchasing",
     "shopops.shipping",
     "shopops.web",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("shopops.org.urls")),
     path("catalog/", include("shopops.catalog.urls")),
+    # After-sales pages keep the /orders/… addresses they had before the app split.
+    path("orders/", include("shopops.aftersales.urls")),
     path("orders/", include("shopops.orders.urls")),
     path("stock/", include("shopops.stock.urls")),
     path("purchasing/", include("shopops.purchasing.urls")),

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from shopops.orders.models import AfterSale, Complaint, Hold, Order
+from shopops.aftersales.models import AfterSale
+from shopops.orders.models import Complaint, Hold, Order
 from shopops.purchasing.models import (
     PurchaseOrderLine,
     PurchaseSuggestion,

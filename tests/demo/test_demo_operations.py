@@ -11,18 +11,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
+from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Product, Sku
 from shopops.core import clock
 from shopops.core.duties import registry
 from shopops.core.models import Notification
 from shopops.demo.operations import first_of_previous_month
-from shopops.orders.models import (
-    AfterSale,
-    Complaint,
-    Hold,
-    HoldReason,
-    Order,
-)
+from shopops.orders.models import Complaint, Hold, HoldReason, Order
 from shopops.orders.selectors import evening_queue
 from shopops.purchasing.models import (
     PurchaseOrder,

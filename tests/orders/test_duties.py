@@ -11,6 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
+from shopops.aftersales import services as aftersales_services
 from shopops.core.duties import registry
 from shopops.core.models import Notification
 from shopops.core.services import duties_tick
@@ -77,7 +78,7 @@ def test_at_21_each_unhandled_hold_is_reported_to_the_ops_manager(
     when = frozen_clock(f"{DAY} 20:00:30")
     duties_tick(at=when)
     frozen_clock(f"{DAY} 20:40")
-    services.hold_record_outcome(
+    aftersales_services.hold_outcome_record(
         actor=people.evening.user, hold=held[1], outcome="informed"
     )
 
@@ -124,21 +125,21 @@ def test_the_worklists_count_what_is_waiting(make_order, make_sku, people):
     )
     services.hold_release(actor=actor, hold=released)
     # the evening shift agreed an exchange for one: an after-sale for logistics
-    services.hold_record_outcome(
+    aftersales_services.hold_outcome_record(
         actor=people.evening.user,
         hold=cannot_buy,
         outcome="exchange",
         exchange_sku=make_sku(),
     )
-    refund = services.after_sale_raise(
+    refund = aftersales_services.after_sale_raise(
         actor=people.cs.user,
         order=make_order(),
         kind="refund_only",
         reason="少发配件",
         amount=Decimal("9.90"),
     )
-    services.after_sale_confirm(actor=actor, after_sale=refund)
-    services.after_sale_raise(
+    aftersales_services.after_sale_confirm(actor=actor, after_sale=refund)
+    aftersales_services.after_sale_raise(
         actor=people.cs.user,
         order=make_order(),
         kind="refund_only",

@@ -11,8 +11,9 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
+from shopops.aftersales import services as aftersales_services
 from shopops.orders import services
-from shopops.orders.models import AfterSale, Hold, HoldReason, Order
+from shopops.orders.models import Hold, HoldReason, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_detail_shows_lines_holds_after_sales_and_history(
     hold = services.order_hold(
         actor=people.logistics.user, order=order, reason=HoldReason.OUT_OF_STOCK
     )
-    services.hold_record_outcome(
+    aftersales_services.hold_outcome_record(
         actor=people.evening.user, hold=hold, outcome="refund", note="买家同意退款"
     )
 
@@ -199,64 +200,6 @@ def test_evening_queue_shows_the_buyers_phone_and_the_message(
     assert "{order_no}" not in html
 
 
-def test_customer_service_records_an_outcome_but_cannot_release(
-    client, login, make_order, people
-):
-    hold = services.order_hold(
-        actor=people.logistics.user, order=make_order(), reason=HoldReason.QUALITY
-    )
-    login(client, people.cs)
-    response = client.post(
-        f"/orders/holds/{hold.pk}/outcome/", {"outcome": "informed", "note": "已电话"}
-    )
-    assert response.status_code == 302
-    hold.refresh_from_db()
-    assert hold.outcome == "informed"
-    assert client.post(f"/orders/holds/{hold.pk}/release/").status_code == 403
-    hold.refresh_from_db()
-    assert hold.active
-
-
-def test_an_outcome_with_a_bad_amount_is_a_message_not_an_error(
-    client, login, make_order, people
-):
-    hold = services.order_hold(
-        actor=people.logistics.user, order=make_order(), reason=HoldReason.QUALITY
-    )
-    login(client, people.evening)
-    response = client.post(
-        f"/orders/holds/{hold.pk}/outcome/",
-        {"outcome": "refund", "refund_amount": "十元"},
-        follow=True,
-    )
-    assert "退款金额不是数字" in response.content.decode()
-    assert not AfterSale.objects.exists()
-
-
-def test_logistics_confirms_after_sales_and_customer_service_cannot(
-    client, login, make_order, people
-):
-    order = make_order(paid_amount=Decimal("60.00"))
-    login(client, people.cs)
-    client.post(
-        f"/orders/{order.pk}/after-sales/new/",
-        {"kind": "refund_only", "amount": "20.00", "reason": "少发赠品"},
-    )
-    after_sale = AfterSale.objects.get()
-    assert client.post(f"/orders/after-sales/{after_sale.pk}/confirm/").status_code == (
-        403
-    )
-
-    login(client, people.logistics)
-    page = client.get("/orders/after-sales/")
-    assert f'data-after-sale="{after_sale.pk}"' in page.content.decode()
-    client.post(f"/orders/after-sales/{after_sale.pk}/confirm/", {"note": "ok"})
-    after_sale.refresh_from_db()
-    order.refresh_from_db()
-    assert after_sale.state == AfterSale.State.CONFIRMED
-    assert order.refunded_amount == Decimal("20.00")
-
-
 def test_complaints_through_the_pages(client, login, make_order, people):
     order = make_order()
     login(client, people.cs)
@@ -325,7 +268,7 @@ def test_the_evening_queue_makes_a_bounded_number_of_queries(
         )
     handled = Hold.objects.order_by("pk")[:5]
     for hold in handled:
-        services.hold_record_outcome(
+        aftersales_services.hold_outcome_record(
             actor=people.evening.user, hold=hold, outcome="informed"
         )
     make_sku()

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from shopops.aftersales.models import AfterSale
+from shopops.aftersales.services import after_sale_raise, hold_outcome_record
 from shopops.core.models import Notification
-from shopops.orders.models import AfterSale, Hold, HoldReason, Order
-from shopops.orders.services import after_sale_raise, hold_record_outcome
+from shopops.orders.models import Hold, HoldReason, Order
 from shopops.purchasing import services
 from shopops.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from shopops.purchasing.services import ReceiveLine
@@ -114,7 +115,7 @@ def test_orders_settled_by_refund_or_exchange_or_after_sale_are_left_alone(
 ):
     evening = make_staff("customer_service", shift="evening")
     refund = _held(make_order, gas, 1, "2026-11-24 09:00")
-    hold_record_outcome(
+    hold_outcome_record(
         actor=evening.user, hold=_out_of_stock_hold(refund), outcome="refund"
     )
     pending = _held(make_order, gas, 1, "2026-11-24 10:00")
@@ -126,7 +127,7 @@ def test_orders_settled_by_refund_or_exchange_or_after_sale_are_left_alone(
         reason="买家要求部分退款",
     )
     waiting = _held(make_order, gas, 1, "2026-11-24 11:00")
-    hold_record_outcome(
+    hold_outcome_record(
         actor=evening.user,
         hold=_out_of_stock_hold(waiting),
         outcome=Hold.Outcome.AGREED_TO_WAIT,

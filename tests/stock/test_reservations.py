@@ -218,8 +218,8 @@ def test_twenty_workers_race_for_ten_units(make_sku, make_paid_order):
 def test_a_confirmed_full_refund_gives_the_reserved_stock_back(
     make_sku, make_paid_order
 ):
-    from shopops.orders.models import AfterSale
-    from shopops.orders.services import after_sale_confirm, after_sale_raise
+    from shopops.aftersales.models import AfterSale
+    from shopops.aftersales.services import after_sale_confirm, after_sale_raise
 
     # given a paid order holding 2 of 5 units
     sku = make_sku()

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from shopops.aftersales.models import AfterSale
+from shopops.aftersales.services import after_sale_confirm, after_sale_raise
 from shopops.core.models import AuditEntry
-from shopops.orders.models import AfterSale
-from shopops.orders.services import after_sale_confirm, after_sale_raise
 from shopops.stock import services
 from shopops.stock.models import Location, Movement, Reservation, StockLevel
 from shopops.stock.services import ReturnedLine, default_location

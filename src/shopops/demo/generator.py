@@ -24,6 +24,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 
+from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Category, Listing, Product, Sku, Supplier
 from shopops.core import clock
 from shopops.core.audit import audit_record
@@ -35,7 +36,6 @@ from shopops.demo import catalog_data, names, operations, seasons
 from shopops.demo.catalog_data import Axis, CategorySpec, Kind
 from shopops.demo.timeline import last_evening
 from shopops.orders.models import (
-    AfterSale,
     Complaint,
     Hold,
     Order,

@@ -54,19 +54,22 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db.models import DateTimeField, ExpressionWrapper, F
 
+from shopops.aftersales.models import AfterSale
+from shopops.aftersales.services import (
+    after_sale_confirm,
+    after_sale_raise,
+    after_sale_reject,
+    hold_outcome_record,
+)
 from shopops.catalog.models import Product, Sku
 from shopops.core.models import Notification
 from shopops.demo import timeline
 from shopops.demo.timeline import ShopClock, Timeline, at, local_day, next_evening
-from shopops.orders.models import AfterSale, Complaint, Hold, HoldReason, Order
+from shopops.orders.models import Complaint, Hold, HoldReason, Order
 from shopops.orders.selectors import evening_queue
 from shopops.orders.services import (
-    after_sale_confirm,
-    after_sale_raise,
-    after_sale_reject,
     complaint_create,
     complaint_update,
-    hold_record_outcome,
     hold_release,
     order_hold,
 )
@@ -1233,7 +1236,7 @@ class _Operations:
             self.outcome(order, outcome, note)
             return
         hold = self.holds[order.pk]
-        hold_record_outcome(
+        hold_outcome_record(
             actor=self.user["cs_evening"],
             hold=hold,
             outcome=Hold.Outcome.EXCHANGE,
@@ -1252,7 +1255,7 @@ class _Operations:
     def outcome(self, order: Order, outcome: str, note: str) -> None:
         hold = self.holds.get(order.pk)
         if hold is not None:
-            hold_record_outcome(
+            hold_outcome_record(
                 actor=self.user["cs_evening"], hold=hold, outcome=outcome, note=note
             )
 
@@ -1790,7 +1793,7 @@ class _Operations:
             self.outcome(order, Hold.Outcome.INFORMED, "已与买家确认周六发货")
             return
         if self.rng.random() < 0.15:
-            hold_record_outcome(
+            hold_outcome_record(
                 actor=self.user["cs_evening"],
                 hold=hold,
                 outcome=Hold.Outcome.REFUND,

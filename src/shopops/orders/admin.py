@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from shopops.orders.models import (
-    AfterSale,
     Complaint,
     Hold,
     HoldReasonSetting,
@@ -67,13 +66,6 @@ class HoldAdmin(admin.ModelAdmin):
 @admin.register(HoldReasonSetting)
 class HoldReasonSettingAdmin(admin.ModelAdmin):
     list_display = ["reason", "flag"]
-
-
-@admin.register(AfterSale)
-class AfterSaleAdmin(admin.ModelAdmin):
-    list_display = ["order", "kind", "amount", "state", "raised_at", "decided_at"]
-    list_filter = ["kind", "state"]
-    raw_id_fields = ["order", "exchange_sku", "hold"]
 
 
 @admin.register(Complaint)

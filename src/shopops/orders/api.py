@@ -1,5 +1,6 @@
-"""The orders API: orders, holds, the evening queue, after-sales, complaints and the
-sales summary (issue 3, item 8).
+"""The orders API: orders, holds, the evening queue, complaints and the sales summary
+(issue 3, item 8). After-sales, and the evening shift's outcomes that raise them, are
+`aftersales.api`, at the same paths.
 
 Thin, like the pages: parse, check the page's permission, call a selector or a service.
 A service's ValidationError answers 422 with its message, PermissionDenied 403, a
@@ -18,12 +19,10 @@ from ninja.errors import HttpError
 from ninja.params import P, QueryEx
 from pydantic import AfterValidator
 
-from shopops.catalog.models import Sku
 from shopops.core import clock
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
     Long,
-    MoneyIn,
     MoneyOut,
     Short,
     get_or_404,
@@ -33,7 +32,6 @@ from shopops.core.api_helpers import (
 )
 from shopops.orders import selectors, services
 from shopops.orders.models import (
-    AfterSale,
     Complaint,
     Hold,
     HoldReason,
@@ -44,7 +42,6 @@ from shopops.orders.selectors import orders_per_day
 from shopops.orders.summary import FIRST_DAY, LAST_DAY
 from shopops.orders.summary import sales_summary as summarise
 from shopops.org.models import Shop
-from shopops.stock.services import ReturnedLine
 
 router = Router(tags=["orders"])
 
@@ -165,6 +162,9 @@ class EveningItemOut(Schema):
 
 
 class AfterSaleOut(Schema):
+    """An after-sale as the order's detail shows it (`Order.after_sales`, the reverse
+    relation of `aftersales.AfterSale`); the after-sales API answers with it too."""
+
     id: int
     order_id: int
     order_no: str
@@ -183,19 +183,19 @@ class AfterSaleOut(Schema):
     hold_id: int | None
 
     @staticmethod
-    def resolve_order_no(obj: AfterSale) -> str:
+    def resolve_order_no(obj: Any) -> str:
         return obj.order.order_no
 
     @staticmethod
-    def resolve_exchange_sku(obj: AfterSale) -> str | None:
+    def resolve_exchange_sku(obj: Any) -> str | None:
         return obj.exchange_sku.outer_code if obj.exchange_sku else None
 
     @staticmethod
-    def resolve_raised_by(obj: AfterSale) -> str | None:
+    def resolve_raised_by(obj: Any) -> str | None:
         return username(obj.raised_by)
 
     @staticmethod
-    def resolve_decided_by(obj: AfterSale) -> str | None:
+    def resolve_decided_by(obj: Any) -> str | None:
         return username(obj.decided_by)
 
 
@@ -320,34 +320,6 @@ class DecisionNoteIn(Schema):
     note: Short = ""
 
 
-class ReturnedLineIn(Schema):
-    line_id: int
-    good: int = Field(0, ge=0, le=100_000)
-    damaged: int = Field(0, ge=0, le=100_000)
-
-
-class ConfirmIn(Schema):
-    note: Short = ""
-    # Goods the buyer sent back (a return or an exchange): back to stock, damaged set aside.
-    returned: list[ReturnedLineIn] = Field(default_factory=list, max_length=500)
-
-
-class OutcomeIn(Schema):
-    outcome: Short
-    note: Short = ""
-    refund_amount: MoneyIn | None = None
-    exchange_sku_id: int | None = None
-    exchange_quantity: int = Field(1, ge=1, le=10_000)
-
-
-class AfterSaleIn(Schema):
-    kind: Short
-    reason: Short
-    amount: MoneyIn | None = None
-    exchange_sku_id: int | None = None
-    exchange_quantity: int = Field(0, ge=0, le=10_000)
-
-
 class ComplaintIn(Schema):
     order_id: int
     kind: Short
@@ -376,15 +348,6 @@ def _shop(code: str) -> Shop:
     return shop
 
 
-def _sku(sku_id: int | None) -> Sku | None:
-    if sku_id is None:
-        return None
-    sku = Sku.objects.filter(pk=sku_id).first()
-    if sku is None:
-        raise HttpError(422, f"SKU {sku_id} not found")
-    return sku
-
-
 def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
     for day in (date_from, date_to):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
@@ -398,12 +361,6 @@ def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
 def _holds() -> QuerySet[Hold]:
     return Hold.objects.select_related(
         "order", "created_by", "owner", "handled_by", "released_by"
-    )
-
-
-def _after_sales() -> QuerySet[AfterSale]:
-    return AfterSale.objects.select_related(
-        "order", "exchange_sku", "raised_by", "decided_by"
     )
 
 
@@ -557,26 +514,6 @@ def evening_queue(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/holds/{hold_id}/outcome", response=HoldOut)
-def hold_outcome(request: HttpRequest, hold_id: int, payload: OutcomeIn) -> Hold:
-    """Record what the buyer was told and agreed; a refund or an exchange raises the
-    after-sale that logistics confirms."""
-    require_perm(request, "orders.handle_hold")
-    hold = get_or_404(Hold.objects.all(), hold_id, "hold")
-    sku = _sku(payload.exchange_sku_id)
-    with service_errors():
-        services.hold_record_outcome(
-            actor=request.user,
-            hold=hold,
-            outcome=payload.outcome,
-            note=payload.note,
-            refund_amount=payload.refund_amount,
-            exchange_sku=sku,
-            exchange_quantity=payload.exchange_quantity,
-        )
-    return get_or_404(_holds(), hold_id, "hold")
-
-
 @router.get("/hold-reasons", response=list[HoldReasonOut])
 def hold_reasons(request: HttpRequest) -> list[HoldReasonSetting]:
     """Return each hold reason's flag and message template."""
@@ -602,75 +539,6 @@ def hold_reason_update(
             flag=payload.flag,
             message_template=payload.message_template,
         )
-
-
-# --- after-sales ----------------------------------------------------------------
-
-
-@router.get("/after-sales", response=list[AfterSaleOut])
-def after_sale_list(request: HttpRequest, state: str = "requested") -> list[AfterSale]:
-    """Return after-sales in `state` (default: waiting for logistics), oldest first;
-    `state=all` returns the latest 500 of every state."""
-    require_perm(request, "orders.view_aftersale")
-    qs = _after_sales()
-    if state == "all":
-        return list(qs.order_by("-raised_at", "-pk")[:500])
-    if state not in AfterSale.State.values:
-        raise HttpError(422, f"unknown state {state!r}")
-    return list(qs.filter(state=state).order_by("raised_at", "pk")[:500])
-
-
-@router.post("/orders/{order_id}/after-sales", response={201: AfterSaleOut})
-def after_sale_raise(
-    request: HttpRequest, order_id: int, payload: AfterSaleIn
-) -> Status:
-    """Raise a refund or an exchange for logistics to confirm (CS-2)."""
-    require_perm(request, "orders.add_aftersale")
-    order = get_or_404(Order.objects.all(), order_id, "order")
-    sku = _sku(payload.exchange_sku_id)
-    with service_errors():
-        after_sale = services.after_sale_raise(
-            actor=request.user,
-            order=order,
-            kind=payload.kind,
-            reason=payload.reason,
-            amount=payload.amount,
-            exchange_sku=sku,
-            exchange_quantity=payload.exchange_quantity,
-        )
-    return Status(201, get_or_404(_after_sales(), after_sale.pk, "after-sale"))
-
-
-@router.post("/after-sales/{after_sale_id}/confirm", response=AfterSaleOut)
-def after_sale_confirm(
-    request: HttpRequest, after_sale_id: int, payload: ConfirmIn
-) -> AfterSale:
-    """Confirm a request (LOG-4.2): a refund updates the order's amounts and state;
-    `returned` puts the goods that came back into stock in the same step."""
-    require_perm(request, "orders.change_aftersale")
-    after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
-    with service_errors():
-        services.after_sale_confirm(
-            actor=request.user,
-            after_sale=after_sale,
-            note=payload.note,
-            returned=[ReturnedLine(**item.model_dump()) for item in payload.returned],
-        )
-    return get_or_404(_after_sales(), after_sale_id, "after-sale")
-
-
-@router.post("/after-sales/{after_sale_id}/reject", response=AfterSaleOut)
-def after_sale_reject(
-    request: HttpRequest, after_sale_id: int, payload: DecisionNoteIn
-) -> AfterSale:
-    """Reject a request; the note (why) is required."""
-    require_perm(request, "orders.change_aftersale")
-    after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
-    with service_errors():
-        services.after_sale_reject(
-            actor=request.user, after_sale=after_sale, note=payload.note
-        )
-    return get_or_404(_after_sales(), after_sale_id, "after-sale")
 
 
 # --- complaints -----------------------------------------------------------------

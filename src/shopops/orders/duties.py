@@ -1,4 +1,5 @@
-"""The duties that orders serve: LOG-2.2, LOG-2.4, LOG-4.2, CS-1, CS-2, OPS-2.5."""
+"""The duties that orders serve: LOG-2.2, LOG-2.4, CS-1, OPS-2.5 (LOG-4.2 and CS-2,
+after-sales, are served by `aftersales/duties.py`)."""
 
 from __future__ import annotations
 
@@ -48,16 +49,6 @@ def _evening_queue_worklist(user: Any, day: dt.date) -> Worklist:
     )
 
 
-def _after_sale_worklist(user: Any, day: dt.date) -> Worklist:
-    from shopops.orders.selectors import after_sale_queue
-
-    return Worklist(
-        count=after_sale_queue().count(),
-        url=reverse("orders:after_sales"),
-        label=_("待物流确认的售后"),
-    )
-
-
 def _complaints_worklist(user: Any, day: dt.date) -> Worklist:
     from shopops.orders.selectors import open_complaints
 
@@ -103,9 +94,7 @@ def report_unhandled_holds(duty: Duty, occurrence: Occurrence) -> None:
 def plug_in() -> None:
     registry.provide("LOG-2.2", _stock_holds_worklist)
     registry.provide("LOG-2.4", _holds_worklist)
-    registry.provide("LOG-4.2", _after_sale_worklist)
     registry.provide("CS-1", _evening_queue_worklist)
-    registry.provide("CS-2", _after_sale_worklist)
     registry.provide("OPS-2.5", _complaints_worklist)
     registry.on_due("CS-1", remind_evening_service)
     registry.on_deadline("CS-1", report_unhandled_holds)

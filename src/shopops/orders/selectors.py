@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 
 from shopops.core import clock
 from shopops.orders.hold_defaults import BY_REASON
-from shopops.orders.models import AfterSale, Complaint, Hold, HoldReasonSetting, Order
+from shopops.orders.models import Complaint, Hold, HoldReasonSetting, Order
 
 
 def order_list(*, shop_id: int | None = None) -> QuerySet[Order]:
@@ -134,15 +134,6 @@ def hold_reason_settings() -> dict[str, HoldReasonSetting]:
         or HoldReasonSetting(reason=reason, flag=flag, message_template=template)
         for reason, (flag, template) in BY_REASON.items()
     }
-
-
-def after_sale_queue() -> QuerySet[AfterSale]:
-    """Return the after-sale requests waiting for logistics (LOG-4.2)."""
-    return (
-        AfterSale.objects.filter(state=AfterSale.State.REQUESTED)
-        .select_related("order", "order__shop", "raised_by", "exchange_sku")
-        .order_by("raised_at", "pk")
-    )
 
 
 def open_complaints() -> QuerySet[Complaint]:

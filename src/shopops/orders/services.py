@@ -1,4 +1,5 @@
-"""Writes of orders: holds and flags, the evening queue's outcomes, after-sales.
+"""Writes of orders: holds and flags, the evening queue's outcomes, the order's side
+of a refund (after-sales themselves are `aftersales.services`), complaints.
 
 Every function runs in one transaction, validates first, records an audit entry and the
 order's history, and notifies the people a hand-off goes to.
@@ -15,16 +16,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shopops.catalog.models import Sku
 from shopops.core import clock
 from shopops.core.audit import audit_record
 from shopops.core.models import AuditEntry
-from shopops.core.money import ZERO, to_money
+from shopops.core.money import ZERO
 from shopops.core.notifications import notify, notify_roles, users_with_role
 from shopops.core.roles import Role, Shift
 from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import (
-    AfterSale,
     Complaint,
     Hold,
     HoldReason,
@@ -301,14 +300,22 @@ def hold_record_outcome(
     hold: Hold,
     outcome: str,
     note: str = "",
-    refund_amount: Decimal | None = None,
-    exchange_sku: Sku | None = None,
-    exchange_quantity: int = 1,
+    after_sale_follows: bool = False,
 ) -> Hold:
-    """Record what the buyer was told and agreed (CS-1). A refund or an exchange raises
-    the after-sale request that logistics confirms (LOG-4.2)."""
+    """Record what the buyer was told and agreed (CS-1).
+
+    A refund or an exchange raises an after-sale for logistics in the same step: that
+    flow lives in `aftersales.services.hold_outcome_record`, which calls this with
+    `after_sale_follows=True` inside its transaction. Called alone, those two outcomes
+    are refused, so no hold says "refund" without the request that carries it out.
+    """
     if outcome not in Hold.Outcome.values:
         raise ValidationError(_("未知处理结果：%s") % outcome)
+    if (
+        outcome in (Hold.Outcome.REFUND, Hold.Outcome.EXCHANGE)
+        and not after_sale_follows
+    ):
+        raise ValidationError(_("退款或换货的处理结果需要同时提交售后"))
     note = _bounded(note, 300, _("处理说明"))
     with transaction.atomic():
         hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
@@ -325,30 +332,6 @@ def hold_record_outcome(
             obj=hold,
             changes={"outcome": outcome, "note": hold.outcome_note},
         )
-        if outcome == Hold.Outcome.REFUND:
-            amount = (
-                refund_amount if refund_amount is not None else hold.order.paid_amount
-            )
-            after_sale_raise(
-                actor=actor,
-                order=hold.order,
-                kind=AfterSale.Kind.REFUND_ONLY,
-                amount=amount or ZERO,
-                reason=_("扣留协商退款：%s") % hold.get_reason_display(),
-                hold=hold,
-            )
-        elif outcome == Hold.Outcome.EXCHANGE:
-            if exchange_sku is None:
-                raise ValidationError(_("换货需要选择换成的 SKU"))
-            after_sale_raise(
-                actor=actor,
-                order=hold.order,
-                kind=AfterSale.Kind.EXCHANGE,
-                reason=_("扣留协商换货：%s") % hold.get_reason_display(),
-                exchange_sku=exchange_sku,
-                exchange_quantity=exchange_quantity,
-                hold=hold,
-            )
     return hold
 
 
@@ -378,152 +361,36 @@ def hold_reason_setting_update(
     return setting
 
 
-def after_sale_raise(
-    *,
-    actor: Any,
-    order: Order,
-    kind: str,
-    reason: str,
-    amount: Decimal | None = None,
-    exchange_sku: Sku | None = None,
-    exchange_quantity: int = 0,
-    hold: Hold | None = None,
-) -> AfterSale:
-    """Raise a refund or exchange for logistics to confirm (CS-2)."""
-    if kind not in AfterSale.Kind.values:
-        raise ValidationError(_("未知售后类型：%s") % kind)
-    if not reason.strip():
-        raise ValidationError(_("请填写售后原因"))
-    reason = _bounded(reason, 300, _("售后原因"))
-    amount = to_money(amount) if amount is not None else ZERO
-    if kind == AfterSale.Kind.EXCHANGE:
-        if exchange_sku is None or exchange_quantity < 1:
-            raise ValidationError(_("换货需要 SKU 和数量"))
-        amount = ZERO
+def order_history_record(
+    *, actor: Any, order: Order, note: str, changes: dict[str, Any]
+) -> None:
+    """Add a row to the order's history (an app above orders records a step it took
+    on the order, such as a confirmed exchange). Runs in the caller's transaction."""
+    _history(order, actor=actor, note=note, changes=changes)
+
+
+def order_refund_request_set(*, order: Order, requested: bool) -> None:
+    """Mark that a refund is asked for (`requested`), or that no request is left:
+    an order with no refund state becomes "requested"; one still "requested" goes
+    back to none when the last request is withdrawn. Runs in the caller's transaction
+    (`aftersales.services`, which knows which requests are pending)."""
+    if requested and not order.refund_state:
+        order.refund_state = Order.RefundState.REQUESTED
+    elif not requested and order.refund_state == Order.RefundState.REQUESTED:
+        order.refund_state = Order.RefundState.NONE
     else:
-        refundable = (order.paid_amount or ZERO) - (order.refunded_amount or ZERO)
-        if amount <= ZERO:
-            raise ValidationError(_("退款金额必须大于 0"))
-        if amount > refundable:
-            raise ValidationError(
-                _("退款金额 %(amount)s 超过可退金额 %(left)s")
-                % {"amount": amount, "left": refundable}
-            )
-    with transaction.atomic():
-        after_sale = AfterSale.objects.create(
-            order=order,
-            kind=kind,
-            amount=amount,
-            reason=reason.strip(),
-            exchange_sku=exchange_sku if kind == AfterSale.Kind.EXCHANGE else None,
-            exchange_quantity=exchange_quantity
-            if kind == AfterSale.Kind.EXCHANGE
-            else 0,
-            raised_by=actor,
-            raised_at=clock.now(),
-            hold=hold,
-        )
-        if kind != AfterSale.Kind.EXCHANGE and not order.refund_state:
-            order.refund_state = Order.RefundState.REQUESTED
-            order.save(update_fields=["refund_state", "updated_at"])
-        audit_record(
-            actor=actor,
-            verb="after_sale.raise",
-            obj=after_sale,
-            action=AuditEntry.Action.CREATE,
-            changes={"order": order.order_no, "kind": kind, "amount": amount},
-        )
-        notify_roles(
-            roles=[Role.LOGISTICS],
-            title=_("待确认售后：订单 %(no)s %(kind)s")
-            % {"no": order.order_no, "kind": after_sale.get_kind_display()},
-            body=after_sale.reason,
-            url=reverse("orders:after_sales"),
-            target=after_sale,
-        )
-    return after_sale
+        return
+    order.save(update_fields=["refund_state", "updated_at"])
 
 
-def after_sale_confirm(
-    *,
-    actor: Any,
-    after_sale: AfterSale,
-    note: str = "",
-    returned: list[Any] | None = None,
-) -> AfterSale:
-    """Confirm a request (LOG-4.2): a refund updates the order's refunded amount and
-    refund state; a full refund of an unshipped order closes it.
+def order_refund_apply(*, actor: Any, order: Order, amount: Decimal) -> bool:
+    """Book a confirmed refund on the order, which the caller has locked: the refunded
+    amount, the refund state (partial or refunded), the history row; a full refund of
+    an unshipped order closes it and releases its holds. Runs in the caller's
+    transaction (`aftersales.services.after_sale_confirm`).
 
-    `returned` (`stock.services.ReturnedLine`s) records the goods the buyer sent back
-    for a return or an exchange: they go back to stock (damaged ones set aside) in the
-    same transaction, so the money and the goods move together or not at all.
+    Returns whether the order is closed, so that the caller gives back its stock.
     """
-    from shopops.stock.services import stock_return_order
-
-    note = _bounded(note, 300, _("说明"))
-    with transaction.atomic():
-        after_sale = (
-            AfterSale.objects.select_for_update()
-            .select_related("order")
-            .get(pk=after_sale.pk)
-        )
-        if after_sale.state != AfterSale.State.REQUESTED:
-            raise ValidationError(_("该售后已处理"))
-        order = Order.objects.select_for_update().get(pk=after_sale.order_id)
-        if after_sale.kind != AfterSale.Kind.EXCHANGE:
-            # Another refund may have been confirmed since this one was raised.
-            refundable = (order.paid_amount or ZERO) - (order.refunded_amount or ZERO)
-            if after_sale.amount > refundable:
-                raise ValidationError(
-                    _("退款金额 %(amount)s 超过可退金额 %(left)s")
-                    % {"amount": after_sale.amount, "left": refundable}
-                )
-        after_sale.state = AfterSale.State.CONFIRMED
-        after_sale.decided_by = actor
-        after_sale.decided_at = clock.now()
-        after_sale.decision_note = note.strip()
-        after_sale.save(
-            update_fields=["state", "decided_by", "decided_at", "decision_note"]
-        )
-        if returned and any(item.good or item.damaged for item in returned):
-            if after_sale.kind == AfterSale.Kind.REFUND_ONLY:
-                raise ValidationError(_("仅退款的售后没有退回的商品"))
-            stock_return_order(
-                actor=actor,
-                order=order,
-                lines=returned,
-                reason=_("%(kind)s：%(reason)s")
-                % {"kind": after_sale.get_kind_display(), "reason": after_sale.reason},
-            )
-        if after_sale.kind != AfterSale.Kind.EXCHANGE:
-            _apply_refund(actor=actor, order=order, amount=after_sale.amount)
-        else:
-            _history(
-                order,
-                actor=actor,
-                note=_("确认换货：%s") % after_sale.exchange_sku,
-                changes={"exchange": str(after_sale.exchange_sku)},
-            )
-        audit_record(
-            actor=actor,
-            verb="after_sale.confirm",
-            obj=after_sale,
-            changes={
-                "state": ["requested", "confirmed"],
-                "note": after_sale.decision_note,
-            },
-        )
-        if after_sale.raised_by_id:
-            notify(
-                recipients=[after_sale.raised_by],
-                title=_("售后已确认：订单 %s") % order.order_no,
-                url=reverse("orders:detail", args=[order.pk]),
-                target=after_sale,
-            )
-    return after_sale
-
-
-def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
     status_from = order.status
     before = {
         "refunded_amount": order.refunded_amount,
@@ -560,52 +427,7 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
         order.holds.filter(released_at__isnull=True).update(
             released_at=clock.now(), released_by=actor
         )
-    if order.status == Order.Status.CLOSED:
-        # The one call from orders up into stock (issue 3: "returns goods to stock
-        # through its service"): a refunded, closed order gives back what it reserved.
-        from shopops.stock.services import stock_release_order
-
-        stock_release_order(actor=actor, order=order, reason=_("退款关闭"))
-
-
-def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterSale:
-    if not note.strip():
-        raise ValidationError(_("驳回需要说明原因"))
-    note = _bounded(note, 300, _("驳回原因"))
-    with transaction.atomic():
-        after_sale = AfterSale.objects.select_for_update().get(pk=after_sale.pk)
-        if after_sale.state != AfterSale.State.REQUESTED:
-            raise ValidationError(_("该售后已处理"))
-        after_sale.state = AfterSale.State.REJECTED
-        after_sale.decided_by = actor
-        after_sale.decided_at = clock.now()
-        after_sale.decision_note = note.strip()
-        after_sale.save(
-            update_fields=["state", "decided_by", "decided_at", "decision_note"]
-        )
-        order = after_sale.order
-        pending = order.after_sales.filter(state=AfterSale.State.REQUESTED).exists()
-        if order.refund_state == Order.RefundState.REQUESTED and not pending:
-            order.refund_state = Order.RefundState.NONE
-            order.save(update_fields=["refund_state", "updated_at"])
-        audit_record(
-            actor=actor,
-            verb="after_sale.reject",
-            obj=after_sale,
-            changes={
-                "state": ["requested", "rejected"],
-                "note": after_sale.decision_note,
-            },
-        )
-        if after_sale.raised_by_id:
-            notify(
-                recipients=[after_sale.raised_by],
-                title=_("售后被驳回：订单 %s") % order.order_no,
-                body=after_sale.decision_note,
-                url=reverse("orders:detail", args=[order.pk]),
-                target=after_sale,
-            )
-    return after_sale
+    return order.status == Order.Status.CLOSED
 
 
 def complaint_create(

@@ -1,10 +1,10 @@
-"""Order pages: the list and its export, the detail, holds, the evening queue,
-after-sales and complaints. Thin: parse, call a service or selector, render."""
+"""Order pages: the list and its export, the detail, holds, the evening queue and
+complaints (after-sales, and the evening shift's outcomes that raise them, are in
+`aftersales.views`). Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from shopops.catalog.models import Sku
 from shopops.orders import exports, selectors, services
 from shopops.orders.models import (
-    AfterSale,
     Complaint,
     Hold,
     HoldReason,
@@ -27,8 +26,6 @@ from shopops.orders.models import (
     Order,
 )
 from shopops.org.models import Shop
-from shopops.stock.selectors import returnable_by_line
-from shopops.stock.services import ReturnedLine
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -109,9 +106,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "holds": holds,
             "reasons": HoldReason.choices,
-            "after_sale_kinds": AfterSale.Kind.choices,
             "complaint_kinds": Complaint.Kind.choices,
-            "skus": Sku.objects.filter(active=True).order_by("outer_code")[:500],
         },
     )
 
@@ -225,132 +220,6 @@ def evening_queue(request: HttpRequest) -> HttpResponse:
             "skus": Sku.objects.filter(active=True).order_by("outer_code")[:500],
         },
     )
-
-
-@login_required
-@permission_required("orders.handle_hold", raise_exception=True)
-@require_POST
-def hold_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    hold = get_object_or_404(Hold, pk=pk)
-    try:
-        amount_text = request.POST.get("refund_amount", "").strip()
-        amount = Decimal(amount_text) if amount_text else None
-        sku_id = _int(request.POST.get("exchange_sku"))
-        services.hold_record_outcome(
-            actor=request.user,
-            hold=hold,
-            outcome=request.POST.get("outcome", ""),
-            note=request.POST.get("note", ""),
-            refund_amount=amount,
-            exchange_sku=Sku.objects.filter(pk=sku_id).first() if sku_id else None,
-            exchange_quantity=_int(request.POST.get("exchange_quantity")) or 1,
-        )
-    except InvalidOperation:
-        messages.error(request, _("退款金额不是数字"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已记录：订单 %s") % hold.order.order_no)
-    return _back(request, "orders:evening_queue")
-
-
-@login_required
-@permission_required("orders.view_aftersale", raise_exception=True)
-def after_sale_list(request: HttpRequest) -> HttpResponse:
-    decided = (
-        AfterSale.objects.exclude(state=AfterSale.State.REQUESTED)
-        .select_related("order", "raised_by", "decided_by", "exchange_sku")
-        .order_by("-decided_at")[:50]
-    )
-    queue = list(selectors.after_sale_queue().prefetch_related("order__lines"))
-    returnable = returnable_by_line([a.order_id for a in queue])
-    rows = [
-        {
-            "after_sale": a,
-            # the lines whose shipped goods may come back with this request
-            "returns": [
-                (line, returnable[line.pk])
-                for line in a.order.lines.all()
-                if line.pk in returnable
-            ]
-            if a.kind != AfterSale.Kind.REFUND_ONLY
-            else [],
-        }
-        for a in queue
-    ]
-    return render(
-        request,
-        "orders/after_sales.html",
-        {"queue": rows, "decided": decided},
-    )
-
-
-@login_required
-@permission_required("orders.add_aftersale", raise_exception=True)
-@require_POST
-def after_sale_new(request: HttpRequest, pk: int) -> HttpResponse:
-    order = get_object_or_404(Order, pk=pk)
-    try:
-        amount_text = request.POST.get("amount", "").strip()
-        sku_id = _int(request.POST.get("exchange_sku"))
-        services.after_sale_raise(
-            actor=request.user,
-            order=order,
-            kind=request.POST.get("kind", ""),
-            reason=request.POST.get("reason", ""),
-            amount=Decimal(amount_text) if amount_text else None,
-            exchange_sku=Sku.objects.filter(pk=sku_id).first() if sku_id else None,
-            exchange_quantity=_int(request.POST.get("exchange_quantity")) or 0,
-        )
-    except InvalidOperation:
-        messages.error(request, _("退款金额不是数字"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已提交售后，等待物流确认"))
-    return redirect("orders:detail", pk)
-
-
-@login_required
-@permission_required("orders.change_aftersale", raise_exception=True)
-@require_POST
-def after_sale_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    after_sale = get_object_or_404(AfterSale, pk=pk)
-    note = request.POST.get("note", "")
-    try:
-        if decision == "confirm":
-            services.after_sale_confirm(
-                actor=request.user,
-                after_sale=after_sale,
-                note=note,
-                returned=_returned_lines(request, after_sale),
-            )
-        else:
-            services.after_sale_reject(
-                actor=request.user, after_sale=after_sale, note=note
-            )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已处理：%s") % after_sale)
-    return _back(request, "orders:after_sales")
-
-
-def _returned_lines(request: HttpRequest, after_sale: AfterSale) -> list[ReturnedLine]:
-    """Parse `good_<line id>` and `damaged_<line id>` of the confirm form."""
-    returned, errors = [], []
-    for line in after_sale.order.lines.all():
-        counts = {}
-        for key in ("good", "damaged"):
-            raw = request.POST.get(f"{key}_{line.pk}", "").strip()
-            counts[key] = _int(raw) or 0
-            if raw and _int(raw) is None:
-                errors.append(_("%s：退回件数必须是整数") % line.outer_code)
-        if counts["good"] or counts["damaged"]:
-            returned.append(ReturnedLine(line_id=line.pk, **counts))
-    if errors:
-        raise ValidationError(errors)
-    return returned
 
 
 @login_required

@@ -42,7 +42,7 @@ NAV: list[NavItem | NavMenu] = [
             NavItem(
                 _("缺货到货预告"), "purchasing:arrivals", "purchasing.view_arrivals"
             ),
-            NavItem(_("售后"), "orders:after_sales", "orders.view_aftersale"),
+            NavItem(_("售后"), "aftersales:list", "aftersales.view_aftersale"),
             NavItem(
                 pgettext_lazy("plural", "投诉"),
                 "orders:complaints",
