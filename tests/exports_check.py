@@ -10,8 +10,10 @@ whole.
 - `csv_cell(text)`: the CSV cell `core.exports` must write for `text` — ``'`` + text
   for the formula-like, ``="…"`` for codes, the text for the rest;
   `shown(cell)`: what a spreadsheet shows for a CSV cell.
+- `xlsx_value(text)`: what an XLSX string cell holds for `text` — the text, with its
+  carriage returns as line feeds (XML reads ``\r`` back as ``\n``).
 - `assert_csv_holds(rows, texts)` / `assert_xlsx_holds(book, texts)`: each text is a
-  whole cell (CSV: written as `csv_cell` says; XLSX: a string cell equal to the text),
+  whole cell (CSV: written as `csv_cell` says; XLSX: a string cell of `xlsx_value`),
   and no cell of the file is live: no CSV cell starts like a formula other than ``'…``
   and ``="digits"``, no XLSX cell is a formula.
 - `assert_xlsx_contains(book, texts)`: each text is the start of a string cell (fields
@@ -76,6 +78,10 @@ def csv_cell(text: str) -> str:
     return text
 
 
+def xlsx_value(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def shown(cell: str) -> str:
     """What a spreadsheet shows for the CSV cell: the text inside ``="…"``, the text
     after a leading ``'``."""
@@ -118,7 +124,7 @@ def assert_xlsx_holds(book: Workbook, texts: Iterable[str] = PLANTED) -> None:
     assert_xlsx_inert(book)
     strings = {cell.value for cell in _cells(book) if cell.data_type == "s"}
     for text in texts:
-        assert text in strings, f"{text!r} is not a whole string cell"
+        assert xlsx_value(text) in strings, f"{text!r} is not a whole string cell"
 
 
 def assert_xlsx_contains(book: Workbook, texts: Iterable[str]) -> None:
@@ -129,4 +135,5 @@ def assert_xlsx_contains(book: Workbook, texts: Iterable[str]) -> None:
         if cell.data_type == "s" and isinstance(cell.value, str)
     ]
     for text in texts:
-        assert any(s.startswith(text) for s in strings), f"{text!r} is in no cell"
+        value = xlsx_value(text)
+        assert any(s.startswith(value) for s in strings), f"{text!r} is in no cell"

@@ -13,7 +13,7 @@ The rules, for each cell value:
   injection) — is written as inert text:
 
   - XLSX: a string cell (``data_type == "s"``), never a formula; the cell holds the
-    text exactly as given.
+    text as given (but for the line ends, below).
   - CSV: the text with a ``'`` in front (OWASP's rule): a spreadsheet shows the text,
     and a reader of the CSV sees ``'`` + the text.
 
@@ -27,10 +27,12 @@ The rules, for each cell value:
     back, `core.importers.cells.clean_text`). Eleven-digit mobile numbers are shown
     whole by a spreadsheet and are written bare.
 
-- **Other text** is written unchanged (XLSX: a string cell). The one exception: the
-  control characters XML cannot hold (``\\x00``–``\\x08``, ``\\x0b``, ``\\x0c``,
-  ``\\x0e``–``\\x1f``) are dropped from XLSX cells, where openpyxl would otherwise refuse
-  the whole file; CSV keeps them.
+- **Other text** is written unchanged (XLSX: a string cell). Two exceptions, in XLSX
+  only, where the text lives in XML (the CSV keeps every character): a carriage return
+  (``\\r\\n`` or a lone ``\\r``) becomes ``\\n``, as any XML reader would read it back and
+  as a spreadsheet breaks a line in a cell; the control characters XML cannot hold
+  (``\\x00``–``\\x08``, ``\\x0b``, ``\\x0c``, ``\\x0e``–``\\x1f``) are dropped, where
+  openpyxl would otherwise refuse the whole file (`xlsx_text`).
 - **Numbers** (``int``, ``Decimal``, ``float``) stay numbers: an XLSX number cell (with
   the column's or the cell's number format), CSV their plain digits (``Decimal`` as
   ``str``: ``12.50``, a negative number keeps its ``-``). An integer too long for a
@@ -142,6 +144,13 @@ def is_code(text: str) -> bool:
     return len(text) >= CODE_DIGITS or (len(text) >= 2 and text[0] == "0")
 
 
+def xlsx_text(text: str) -> str:
+    """Return `text` as an XLSX cell holds it: line ends as ``\\n``, without the control
+    characters XML cannot hold."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("", text)
+
+
 def _plain(value: Any) -> Any:
     """Return `value` unwrapped from `Cell`, datetimes in the shop's zone (naive), and
     refuse the types this module does not write."""
@@ -187,7 +196,7 @@ def xlsx_cell(
     if isinstance(value, int) and abs(value) >= LONGEST_NUMBER:
         value = str(value)
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, _XML_ILLEGAL.sub("", value))
+        cell = WriteOnlyCell(sheet, xlsx_text(value))
         # openpyxl reads "=…" as a formula and "#N/A" as an error: always text here.
         cell.data_type = "s"
     else:
