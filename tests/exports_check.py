@@ -137,3 +137,9 @@ def assert_xlsx_contains(book: Workbook, texts: Iterable[str]) -> None:
     for text in texts:
         value = xlsx_value(text)
         assert any(s.startswith(value) for s in strings), f"{text!r} is in no cell"
+
+
+def fitting(model: Any, field: str, texts: Iterable[str] = PLANTED) -> list[str]:
+    """The texts that fit in `model.field` (PostgreSQL enforces max_length)."""
+    limit = model._meta.get_field(field).max_length
+    return [text for text in texts if limit is None or len(text) <= limit]
