@@ -73,7 +73,8 @@ def xlsx_book(response: Any) -> Workbook:
 def csv_cell(text: str) -> str:
     if text.startswith(_TRIGGERS):
         return "'" + text
-    if text.isdigit() and (len(text) >= 12 or text.startswith("0")):
+    digits = text.isascii() and text.isdigit()
+    if digits and (len(text) >= 12 or (len(text) >= 2 and text[0] == "0")):
         return f'="{text}"'
     return text
 
@@ -84,10 +85,10 @@ def xlsx_value(text: str) -> str:
 
 def shown(cell: str) -> str:
     """What a spreadsheet shows for the CSV cell: the text inside ``="…"``, the text
-    after a leading ``'``."""
+    after the ``'`` put before a formula-like text."""
     if _CODE_CELL.fullmatch(cell):
         return cell[2:-1]
-    if cell.startswith("'"):
+    if cell[:1] == "'" and cell[1:2] in _TRIGGERS:
         return cell[1:]
     return cell
 

@@ -68,7 +68,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -93,7 +93,7 @@ CSV_CONTENT_TYPE = "text/csv"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DIGITS = re.compile(r"[0-9]+")
+_TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 _Response = TypeVar("_Response", bound=StreamingHttpResponse)
 
 
@@ -133,21 +133,25 @@ class Sheet:
 def is_formula_like(text: str) -> bool:
     """True when a spreadsheet would read `text` as a formula (or a sign): it begins
     with one of `FORMULA_TRIGGERS`."""
-    return text.startswith(FORMULA_TRIGGERS)
+    return text[:1] in _TRIGGER_SET
 
 
 def is_code(text: str) -> bool:
     """True for digit strings a spreadsheet would mangle as a number: at least
     `CODE_DIGITS` digits, or two or more digits with a leading zero."""
-    if not _DIGITS.fullmatch(text):
-        return False
-    return len(text) >= CODE_DIGITS or (len(text) >= 2 and text[0] == "0")
+    size = len(text)
+    return (
+        (size >= CODE_DIGITS or (size >= 2 and text[0] == "0"))
+        and text.isascii()
+        and text.isdigit()
+    )
 
 
 def xlsx_text(text: str) -> str:
     """Return `text` as an XLSX cell holds it: line ends as ``\\n``, without the control
     characters XML cannot hold."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _XML_ILLEGAL.sub("", text)
 
 
@@ -167,30 +171,52 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"exports: cannot write a {type(value).__name__} cell")
 
 
+def _csv_str(value: str) -> str:
+    if value[:1] in _TRIGGER_SET:
+        return "'" + value
+    return f'="{value}"' if is_code(value) else value
+
+
+def _csv_int(value: int) -> str:
+    return f'="{value}"' if abs(value) >= LONGEST_NUMBER else str(value)
+
+
+def _csv_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(clock.shop_zone())
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _csv_other(value: Any) -> str:
+    value = _plain(value)
+    return "" if value is None else _CSV_BY_TYPE[type(value)](value)
+
+
+# The writer of each exact type (subclasses, `Cell`s and refusals go by `_csv_other`).
+_CSV_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: _csv_str,
+    type(None): lambda value: "",
+    Decimal: str,
+    int: _csv_int,
+    float: str,
+    dt.datetime: _csv_datetime,
+    dt.date: dt.date.isoformat,
+}
+
+
 def csv_text(value: Any) -> str:
     """Return the text of `value` in a CSV cell, by the module's rules."""
-    value = _plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if is_formula_like(value):
-            return "'" + value
-        if is_code(value):
-            return f'="{value}"'
-        return value
-    if isinstance(value, int):
-        return f'="{value}"' if abs(value) >= LONGEST_NUMBER else str(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return (_CSV_BY_TYPE.get(type(value)) or _csv_other)(value)
 
 
 def xlsx_cell(
     sheet: WriteOnlyWorksheet, value: Any, column: Column | None = None
 ) -> Any:
     """Return the write-only cell of `value` for `sheet`, by the module's rules."""
+    if type(value) is str:  # the common case first
+        cell = WriteOnlyCell(sheet, xlsx_text(value))
+        cell.data_type = "s"
+        return cell
     style = value if isinstance(value, Cell) else None
     value = _plain(value)
     if isinstance(value, int) and abs(value) >= LONGEST_NUMBER:
@@ -230,10 +256,13 @@ def csv_lines(
 ) -> Iterator[str]:
     """Yield the CSV's lines (CRLF line ends), the header first."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
+    by_type = _CSV_BY_TYPE.get
     if header:
         yield writer.writerow([column.label for column in columns])
     for row in rows:
-        yield writer.writerow([csv_text(value) for value in row])
+        yield writer.writerow(
+            [(by_type(type(value)) or _csv_other)(value) for value in row]
+        )
 
 
 def csv_stream(
