@@ -10,6 +10,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -83,6 +85,21 @@ def test_numbers_stay_numbers_and_dates_are_written_plainly():
     midnight_utc = dt.datetime(2026, 1, 31, 16, 5, 3, tzinfo=dt.UTC)
     assert exports.csv_text(midnight_utc) == "2026-02-01 00:05:03"  # the shop's time
     assert exports.csv_text(exports.Cell("=1+1", bold=True)) == "'=1+1"
+
+
+def test_subclasses_and_lazy_texts_follow_the_same_rules():
+    class Text(str):
+        pass
+
+    assert exports.csv_text(Text("=1+1")) == "'=1+1"
+    assert exports.csv_text(SafeString(ORDER_NO)) == f'="{ORDER_NO}"'
+    assert exports.csv_text(gettext_lazy("=1+1")) == "'=1+1"
+    assert exports.csv_text(exports.Cell(Decimal("1.50"))) == "1.50"
+    sheet = workbook_of([SafeString("=1+1")], [gettext_lazy("@x")])["表"]
+    assert [(c.data_type, c.value) for c in sheet["A"][1:]] == [
+        ("s", "=1+1"),
+        ("s", "@x"),
+    ]
 
 
 @pytest.mark.parametrize("value", [True, object(), b"bytes", ["a"]])

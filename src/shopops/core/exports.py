@@ -74,6 +74,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -160,6 +161,8 @@ def _plain(value: Any) -> Any:
     refuse the types this module does not write."""
     if isinstance(value, Cell):
         value = value.value
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
     if isinstance(value, bool):
         raise TypeError("exports: write a yes/no as words, not a bool")
     if isinstance(value, dt.datetime):
@@ -189,7 +192,17 @@ def _csv_datetime(value: dt.datetime) -> str:
 
 def _csv_other(value: Any) -> str:
     value = _plain(value)
-    return "" if value is None else _CSV_BY_TYPE[type(value)](value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _csv_str(str(value))
+    if isinstance(value, int):
+        return _csv_int(value)
+    if isinstance(value, dt.datetime):
+        return _csv_datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 # The writer of each exact type (subclasses, `Cell`s and refusals go by `_csv_other`).
