@@ -3,6 +3,8 @@ formulas, an 18–19-digit order number and a leading-zero code, in CSV and XLSX
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from shopops.orders.models import Order
@@ -86,3 +88,34 @@ def test_the_xlsx_holds_the_planted_texts_as_string_cells(
     assert {(c.data_type, c.value) for c in paid} == {("n", 199)}
     created = sheet.cell(row=2, column=header.index("订单创建时间") + 1)
     assert created.is_date
+
+
+def test_formulas_imported_from_a_seller_center_report_come_out_inert(
+    client, login, people, shop, tmp_path
+):
+    """The issue's case: a member named like a HYPERLINK and a receiver named "=1+1",
+    imported from the seller center's order report, then the order list exported."""
+    from django.core.management import call_command
+
+    from .test_import_files import ORDER_HEADER, export_bytes, order_row
+
+    report = tmp_path / "ExportOrderList.csv"
+    report.write_bytes(
+        export_bytes(
+            ORDER_HEADER,
+            [
+                order_row(ORDER_NO, 买家会员名=HOSTILE[0]),
+                order_row("401234567890123456", 收货人姓名="=1+1"),
+            ],
+        )
+    )
+    call_command(
+        "import_orders", "--shop", shop.code, str(report), stdout=io.StringIO()
+    )
+    assert Order.objects.get(order_no=ORDER_NO).buyer_member_name == HOSTILE[0]
+
+    login(client, people.ops)
+    rows = csv_rows(client.get("/orders/?export=csv"))
+    assert_csv_holds(rows, [HOSTILE[0], "=1+1", ORDER_NO, "401234567890123456"])
+    book = xlsx_book(client.get("/orders/?export=xlsx"))
+    assert_xlsx_holds(book, [HOSTILE[0], "=1+1", ORDER_NO, "401234567890123456"])
