@@ -12,7 +12,6 @@ from shopops.shipping import services
 from shopops.shipping.models import Shipment
 from tests.exports_check import (
     ORDER_NO,
-    PLANTED,
     assert_csv_holds,
     csv_rows,
     fitting,
@@ -22,12 +21,14 @@ from tests.exports_check import (
 pytestmark = pytest.mark.django_db
 
 ZTO_NO = "781234567890123"
+# What fits in a tracking number (32 characters: not the HYPERLINK formula).
+TRACKING = fitting(Shipment, "tracking_no")
 
 
 @pytest.fixture
 def planted(passed_order, clerk, frozen_clock):
-    """One shipment per planted text, shipped on 10 June; the text is its tracking
-    number, and its order's number where it fits. The real ones first: a 19-digit
+    """One shipment per planted text that fits, shipped on 10 June; the text is its
+    tracking number and its order's number. The real ones first: a 19-digit
     order number with a 15-digit ZTO number, as the service takes them."""
     frozen_clock("2025-06-10 16:00")
     real = passed_order()
@@ -35,7 +36,7 @@ def planted(passed_order, clerk, frozen_clock):
     real.refresh_from_db()
     services.shipment_create(actor=clerk, order=real, courier="ZTO", tracking_no=ZTO_NO)
     numbers = fitting(Order, "order_no")
-    for index, text in enumerate(PLANTED):
+    for index, text in enumerate(TRACKING):
         order = passed_order()
         shipment = services.shipment_create(
             actor=clerk, order=order, courier="ZTO", tracking_no=f"7{index:011d}"
@@ -56,9 +57,9 @@ def check(response) -> None:
     )
     rows = csv_rows(response)
     assert rows[0] == ["订单编号", "物流公司", "运单号"]
-    assert_csv_holds(rows)
+    assert_csv_holds(rows, TRACKING)
     tracking = [r[2] for r in rows[1:]]
-    assert sorted(shown(t) for t in tracking) == sorted([ZTO_NO, *PLANTED])
+    assert sorted(shown(t) for t in tracking) == sorted([ZTO_NO, *TRACKING])
     assert rows[1] == [f'="{ORDER_NO}"', "中通快递", f'="{ZTO_NO}"']
     # what the seller center's upload and our importers read: the digits inside
     assert [clean_text(c) for c in rows[1]] == [ORDER_NO, "中通快递", ZTO_NO]
