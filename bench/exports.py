@@ -8,7 +8,7 @@ province, city and district, three `Decimal` amounts, three aware datetimes, a f
 courier and a 15-digit tracking number. No database: the writers alone are timed, each
 best of `--repeat` runs.
 
-    .venv/bin/python bench/exports.py [--rows 50000] [--repeat 3]
+    .venv/bin/python bench/exports.py [--rows 20000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopops.settings")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     if args.rows < 1 or args.repeat < 1:

@@ -164,6 +164,17 @@ def test_every_text_is_a_string_cell_never_a_formula():
     assert [c.data_type for c in cells] == ["s"] * len(texts)
     assert [c.value for c in cells] == [xlsx_value(text) for text in texts]
     assert cells[texts.index("\rx")].value == "\nx"
+    # side by side in one row, plain text between (openpyxl reuses its cells)
+    mixed = ["=1+1", "a", "#N/A", 5, "=2", None, "b", Decimal("1.5"), "@x"]
+    row = list(workbook_of(mixed, mixed, columns=[])["表"].iter_rows(min_row=2))
+    for cells_ in row:
+        assert [c.value for c in cells_] == mixed[:5] + [None, "b", 1.5, "@x"]
+        assert [c.data_type for c in cells_] == ["s", "s", "s", "n", "s"] + [
+            "n",
+            "s",
+            "n",
+            "s",
+        ]
 
 
 def test_numbers_dates_and_formats_in_the_xlsx():

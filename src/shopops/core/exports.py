@@ -78,6 +78,7 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -225,19 +226,26 @@ def csv_text(value: Any) -> str:
 def xlsx_cell(
     sheet: WriteOnlyWorksheet, value: Any, column: Column | None = None
 ) -> Any:
-    """Return the write-only cell of `value` for `sheet`, by the module's rules."""
-    if type(value) is str:  # the common case first
-        cell = WriteOnlyCell(sheet, xlsx_text(value))
-        cell.data_type = "s"
-        return cell
+    """Return what `sheet.append` is given for `value`, by the module's rules: a
+    write-only cell, or the plain value where openpyxl's own cell is the same (text it
+    reads as text, a number without a format, nothing)."""
+    kind = type(value)
+    if kind is str:  # the common case first
+        text = xlsx_text(value)
+        if text[:1] != "=" and text not in ERROR_CODES:
+            return text
+        return _string_cell(sheet, text)
+    if value is None:
+        return None
+    plain_number = kind is Decimal or (kind is int and abs(value) < LONGEST_NUMBER)
+    if plain_number and not (column and column.number_format):
+        return value
     style = value if isinstance(value, Cell) else None
     value = _plain(value)
     if isinstance(value, int) and abs(value) >= LONGEST_NUMBER:
         value = str(value)
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, xlsx_text(value))
-        # openpyxl reads "=…" as a formula and "#N/A" as an error: always text here.
-        cell.data_type = "s"
+        cell = _string_cell(sheet, xlsx_text(value))
     else:
         cell = WriteOnlyCell(sheet, value)
         if isinstance(value, dt.datetime):
@@ -251,6 +259,13 @@ def xlsx_cell(
             cell.font = Font(bold=True)
         if style.number_format and value is not None and not isinstance(value, str):
             cell.number_format = style.number_format
+    return cell
+
+
+def _string_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
+    cell = WriteOnlyCell(sheet, text)
+    # openpyxl takes "=…" for a formula and "#N/A" for an error: text here, always.
+    cell.data_type = "s"
     return cell
 
 
