@@ -188,7 +188,8 @@ def _csv_int(value: int) -> str:
 def _csv_datetime(value: dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(clock.shop_zone())
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+    # "YYYY-MM-DD HH:MM:SS" (isoformat is several times faster than strftime)
+    return value.isoformat(" ", "seconds")[:19]
 
 
 def _csv_other(value: Any) -> str:
