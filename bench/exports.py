@@ -126,6 +126,11 @@ def main(argv: list[str] | None = None) -> None:
     def xlsx_exports() -> int:
         return len(exports.xlsx_bytes([exports.Sheet("s", columns, rows)]))
 
+    # the file must be what the rules say before its speed means anything
+    lines = list(exports.csv_lines(columns, rows[:10]))
+    check = list(csv.reader(io.StringIO("".join(lines), newline="")))
+    if check[1][1] != f'="{rows[0][1]}"' or check[1][3] != "'=1+1":
+        raise SystemExit(f"core.exports wrote {check[1]!r}")
     print(f"rows: {args.rows}, columns: {len(columns)}, best of {args.repeat}")
     for kind, baseline, ours in (
         ("CSV", csv_baseline, csv_exports),
