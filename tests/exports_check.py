@@ -9,7 +9,8 @@ whole.
 - `xlsx_book(response)`: the workbook, read with openpyxl.
 - `csv_cell(text)`: the CSV cell `core.exports` must write for `text` — ``'`` + text
   for the formula-like, ``="…"`` for codes, the text for the rest;
-  `shown(cell)`: what a spreadsheet shows for a CSV cell.
+  `shown(cell)`: the text a CSV cell stands for (the digits inside ``="…"``, the text
+  after the ``'`` put before a formula-like text).
 - `xlsx_value(text)`: what an XLSX string cell holds for `text` — the text, with its
   carriage returns as line feeds (XML reads ``\r`` back as ``\n``).
 - `assert_csv_holds(rows, texts)` / `assert_xlsx_holds(book, texts)`: each text is a
@@ -84,8 +85,8 @@ def xlsx_value(text: str) -> str:
 
 
 def shown(cell: str) -> str:
-    """What a spreadsheet shows for the CSV cell: the text inside ``="…"``, the text
-    after the ``'`` put before a formula-like text."""
+    """The text the CSV cell stands for: the digits inside ``="…"`` (what a spreadsheet
+    shows), the text after the ``'`` put before a formula-like text."""
     if _CODE_CELL.fullmatch(cell):
         return cell[2:-1]
     if cell[:1] == "'" and cell[1:2] in _TRIGGERS:

@@ -14,8 +14,9 @@ The rules, for each cell value:
 
   - XLSX: a string cell (``data_type == "s"``), never a formula; the cell holds the
     text as given (but for the line ends, below).
-  - CSV: the text with a ``'`` in front (OWASP's rule): a spreadsheet shows the text,
-    and a reader of the CSV sees ``'`` + the text.
+  - CSV: the text with a ``'`` in front (OWASP's rule): a spreadsheet opening the
+    file shows ``'`` + the text as text (the ``'`` stays visible: OWASP's trade-off)
+    and runs nothing.
 
 - **Codes** — text made only of the digits 0–9 with at least `CODE_DIGITS` (12) digits,
   or of two or more digits starting with ``0`` (order numbers, tracking numbers, SKU
