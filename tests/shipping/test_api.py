@@ -14,6 +14,7 @@ from shopops.orders.services import hold_release, order_hold
 from shopops.shipping import services
 from shopops.shipping.models import QualityCheck, Shipment
 from shopops.stock.models import Reservation
+from tests.exports_check import body
 
 from .conftest import PNG
 
@@ -238,10 +239,10 @@ def test_problems_analysis_and_csv_through_the_api(
         "/api/v1/shipping/shipments/bulk-shipping.csv",
         {"date_from": "2025-06-12", "date_to": "2025-06-12"},
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("gbk"))))
+    rows = list(csv.reader(io.StringIO(body(response).decode("gbk"))))
     assert rows == [
         ["订单编号", "物流公司", "运单号"],
-        [order.order_no, "中通快递", ZTO_NO],
+        [f'="{order.order_no}"', "中通快递", f'="{ZTO_NO}"'],
     ]
     shipments = api_client.get(
         "/api/v1/shipping/shipments", {"date_from": "2025-06-12"}

@@ -21,6 +21,7 @@ from shopops.core.services import duties_tick
 from shopops.orders.models import Order
 from shopops.stock import reports, services
 from shopops.stock.models import Location, StockReport, Warehouse
+from tests.exports_check import body as file_body
 
 pytestmark = pytest.mark.django_db
 
@@ -372,7 +373,7 @@ def test_the_report_pages(client, shop_data, frozen_clock, make_staff):
     assert download["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
-    load_workbook(io.BytesIO(download.content))
+    load_workbook(io.BytesIO(file_body(download)))
     # a month not over yet is refused with a message
     response = client.post("/stock/reports/build/", {"month": "2026-12"}, follow=True)
     assert "已经结束" in response.content.decode()
@@ -412,7 +413,7 @@ def test_the_report_api(api_client, shop_data, frozen_clock, make_staff):
     assert detail.json()["data"]["as_of"] == "2026-11-30"
     xlsx = api_client.get(f"/api/v1/stock/reports/{listing[0]['id']}/xlsx")
     assert xlsx.status_code == 200
-    load_workbook(io.BytesIO(xlsx.content))
+    load_workbook(io.BytesIO(file_body(xlsx)))
     assert api_client.get("/api/v1/stock/reports/999999").status_code == 404
 
 
@@ -492,7 +493,7 @@ def test_the_report_counts_what_waits_in_quarantine_and_what_was_scrapped(
     assert 'data-testid="report-scrapped"' in html
     assert "无法修复" in html
     workbook = load_workbook(
-        io.BytesIO(client.get(f"/stock/reports/{report.pk}/xlsx/").content)
+        io.BytesIO(file_body(client.get(f"/stock/reports/{report.pk}/xlsx/")))
     )
     scrapped = list(workbook["本月报废"].iter_rows(values_only=True))
     assert scrapped[1][:5] == ("STOVE", sku.product.title, "帐篷", 2, 2 * unit)

@@ -1,26 +1,35 @@
-"""A purchase order as an XLSX file for the supplier."""
+"""A purchase order as an XLSX file for the supplier, through `core.exports`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from shopops.core import clock
+from shopops.core import clock, exports
 from shopops.purchasing.models import PurchaseOrder
+
+WIDTHS = (18, 36, 18, 8, 10, 12, 8)
+MONEY_FORMAT = "0.00"
 
 
 def purchase_order_xlsx(order: PurchaseOrder) -> FileResponse:
     """Return the order (header, then one row per line, then the total) as XLSX."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-    sheet.title = _("采购单")
+    columns = [
+        exports.Column(
+            "", width=width, number_format=MONEY_FORMAT if i in (4, 5) else None
+        )
+        for i, width in enumerate(WIDTHS)
+    ]
+    sheet = exports.Sheet(_("采购单"), columns, _rows(order), header=False)
+    return exports.xlsx_response(f"{order.number}.xlsx", [sheet])
+
+
+def _rows(order: PurchaseOrder) -> Iterator[list[Any]]:
     supplier = order.supplier
     header = [
         (_("采购单号"), order.number),
@@ -32,46 +41,34 @@ def purchase_order_xlsx(order: PurchaseOrder) -> FileResponse:
         (_("状态"), str(order.get_state_display())),
     ]
     for label, value in header:
-        sheet.append([label, value])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.append([])
-    columns = [
-        _("商家编码"),
-        _("商品"),
-        _("销售属性"),
-        _("数量"),
-        _("单价"),
-        _("金额"),
-        _("已到货"),
+        yield [exports.Cell(label, bold=True), value]
+    yield []
+    yield [
+        exports.Cell(label, bold=True)
+        for label in (
+            _("商家编码"),
+            _("商品"),
+            _("销售属性"),
+            _("数量"),
+            _("单价"),
+            _("金额"),
+            _("已到货"),
+        )
     ]
-    sheet.append(columns)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
     total = Decimal("0.00")
     for line in order.lines.all():
         amount = line.unit_price * line.quantity
         total += amount
-        sheet.append(
-            [
-                line.sku.outer_code,
-                line.sku.product.title,
-                line.sku.attributes,
-                line.quantity,
-                line.unit_price,
-                amount,
-                line.received_quantity,
-            ]
-        )
-        for column in (5, 6):
-            sheet.cell(row=sheet.max_row, column=column).number_format = "0.00"
-    sheet.append(["", "", _("合计"), "", "", total])
-    sheet.cell(row=sheet.max_row, column=6).number_format = "0.00"
-    for letter, width in zip("ABCDEFG", (18, 36, 18, 8, 10, 12, 8), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"{order.number}.xlsx")
+        yield [
+            line.sku.outer_code,
+            line.sku.product.title,
+            line.sku.attributes,
+            line.quantity,
+            line.unit_price,
+            amount,
+            line.received_quantity,
+        ]
+    yield ["", "", _("合计"), "", "", total]
 
 
 def _local(value: dt.datetime | None) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
@@ -601,7 +601,7 @@ def shipment_bulk_csv(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     shop: str = "",
-) -> HttpResponse:
+) -> StreamingHttpResponse:
     """Return the seller center's bulk-shipping CSV (GBK: 订单编号, 物流公司, 运单号)."""
     require_perm(request, "shipping.view_shipment")
     date_from, date_to = _range(date_from, date_to)

@@ -1,16 +1,22 @@
 """The seller center's bulk-shipping upload (批量发货): one row per shipped order with
-its order number, courier and tracking number, as a GBK-encoded CSV."""
+its order number, courier and tracking number, as a GBK-encoded CSV with CRLF line ends.
+
+Written through `core.exports` like every export: order numbers and all-digit tracking
+numbers are written `="…"`, the form the seller center's own exports use, so the clerk
+who opens the file in a spreadsheet before uploading it sees (and saves) every digit;
+the seller center's readers and ours (`core.importers.cells.clean_text`) take the
+digits inside.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from urllib.parse import quote
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 
+from shopops.core import exports
 from shopops.shipping.couriers import seller_center_name
 from shopops.shipping.models import Shipment
 
@@ -19,27 +25,23 @@ BULK_SHIPPING_COLUMNS = ("订单编号", "物流公司", "运单号")
 ENCODING = "gbk"
 
 
-def bulk_shipping_csv(shipments: QuerySet[Shipment]) -> bytes:
-    """Return the CSV bytes (GBK, CRLF line ends) of `shipments`, oldest first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(BULK_SHIPPING_COLUMNS)
-    for order_no, courier, tracking_no in shipments.order_by(
-        "shipped_at", "pk"
-    ).values_list("order__order_no", "courier", "tracking_no"):
-        writer.writerow([order_no, seller_center_name(courier), tracking_no])
-    return buffer.getvalue().encode(ENCODING)
+def _rows(shipments: QuerySet[Shipment]) -> Iterator[list[str]]:
+    for order_no, courier, tracking_no in (
+        shipments.order_by("shipped_at", "pk")
+        .values_list("order__order_no", "courier", "tracking_no")
+        .iterator(2000)
+    ):
+        yield [order_no, seller_center_name(courier), tracking_no]
 
 
 def bulk_shipping_response(
     shipments: QuerySet[Shipment], date_from: dt.date, date_to: dt.date
-) -> HttpResponse:
-    response = HttpResponse(
-        bulk_shipping_csv(shipments), content_type=f"text/csv; charset={ENCODING}"
+) -> StreamingHttpResponse:
+    """Return the bulk-shipping CSV of `shipments` as a streamed download."""
+    columns = [exports.Column(label) for label in BULK_SHIPPING_COLUMNS]
+    return exports.csv_response(
+        f"bulk-shipping-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv",
+        columns,
+        _rows(shipments),
+        encoding=ENCODING,
     )
-    name = f"批量发货_{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
-    ascii_name = f"bulk-shipping-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response

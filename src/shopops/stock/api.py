@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AfterValidator, model_validator
@@ -732,18 +732,11 @@ def stock_report_detail(request: HttpRequest, report_id: int) -> StockReport:
 
 
 @router.get("/stock/reports/{report_id}/xlsx")
-def stock_report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
+def stock_report_xlsx(request: HttpRequest, report_id: int) -> HttpResponseBase:
     """The report as an XLSX workbook, one sheet per section."""
     require_perm(request, "stock.view_stockreport")
     report = get_or_404(StockReport.objects.all(), report_id, "report")
-    response = HttpResponse(
-        reports.stock_report_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="stock-report-{report.month:%Y-%m}.xlsx"'
-    )
-    return response
+    return reports.stock_report_response(report)
 
 
 @router.post(

@@ -18,7 +18,6 @@ month, and notifies the operations manager; `stock_report_xlsx` writes it out.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,12 +26,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from shopops.core import clock
+from shopops.core import clock, exports
 from shopops.core.audit import audit_record
 from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO, money_str
@@ -385,54 +383,45 @@ MONEY_FORMAT = "#,##0.00"
 
 
 def _sheet(
-    workbook: Workbook,
     title: str,
     columns: list[tuple[str, str]],
     rows: list[dict[str, Any]],
     money: tuple[str, ...] = ("value",),
     dates: tuple[str, ...] = (),
-) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append([label for _key, label in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        values: list[Any] = []
+) -> exports.Sheet:
+    def values(row: dict[str, Any]) -> list[Any]:
+        out: list[Any] = []
         for key, _label in columns:
             value = row.get(key)
             if key in money and value is not None:
                 value = Decimal(value)
             elif key in dates and value:
                 value = dt.date.fromisoformat(value)
-            values.append(value)
-        sheet.append(values)
-    for index, (key, _label) in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        if key in money:
-            for cell in sheet[letter][1:]:
-                cell.number_format = MONEY_FORMAT
-        if key in dates:
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"
-        sheet.column_dimensions[letter].width = 22 if key == "title" else 14
-    sheet.freeze_panes = "A2"
+            out.append(value)
+        return out
+
+    return exports.Sheet(
+        title,
+        [
+            exports.Column(
+                label,
+                width=22 if key == "title" else 14,
+                number_format=MONEY_FORMAT if key in money else None,
+            )
+            for key, label in columns
+        ],
+        (values(row) for row in rows),
+    )
 
 
-def stock_report_xlsx(report: StockReport) -> bytes:
-    """Return the report as an XLSX workbook: a summary, then one sheet per section."""
+def stock_report_sheets(report: StockReport) -> list[exports.Sheet]:
+    """Return the report's sheets: a summary, then one sheet per section."""
     data = report.data
     summary = data["summary"]
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None  # noqa: S101 - a new workbook has one sheet
-    first.title = _("概要")
-    for label, value in [
+    figures: list[tuple[str, Any]] = [
         (_("月份"), data["month"]),
         (_("截至"), dt.date.fromisoformat(data["as_of"])),
-        (
-            _("生成时间"),
-            report.built_at.astimezone(clock.shop_zone()).replace(tzinfo=None),
-        ),
+        (_("生成时间"), report.built_at),
         (_("在库件数"), summary["units"]),
         (_("库存金额（成本）"), Decimal(summary["value"])),
         (_("30 天内到期批次"), summary["expiring"]["30"]),
@@ -448,12 +437,21 @@ def stock_report_xlsx(report: StockReport) -> bytes:
         (_("待处理隔离品金额"), Decimal(summary.get("quarantined_value", "0"))),
         (_("本月报废件数"), summary.get("scrapped_units", 0)),
         (_("本月报废金额"), Decimal(summary.get("scrapped_value", "0"))),
-    ]:
-        first.append([label, value])
-        if isinstance(value, Decimal):
-            first.cell(row=first.max_row, column=2).number_format = MONEY_FORMAT
-    first.column_dimensions["A"].width = 20
-    first.column_dimensions["B"].width = 20
+    ]
+    first = exports.Sheet(
+        _("概要"),
+        [exports.Column("", width=20), exports.Column("", width=20)],
+        [
+            [
+                label,
+                exports.Cell(value, number_format=MONEY_FORMAT)
+                if isinstance(value, Decimal)
+                else value,
+            ]
+            for label, value in figures
+        ],
+        header=False,
+    )
     lot_columns = [
         ("outer_code", _("商家编码")),
         ("title", _("商品")),
@@ -468,84 +466,90 @@ def stock_report_xlsx(report: StockReport) -> bytes:
         ("locations", _("库位")),
     ]
     lot_dates = ("production_date", "expiry_date")
-    _sheet(
-        workbook,
-        _("分类库值"),
-        [
-            ("category", _("类目")),
-            ("skus", _("SKU 数")),
-            ("units", _("在库件数")),
-            ("value", _("金额")),
-        ],
-        data["value_by_category"],
+    return [
+        first,
+        _sheet(
+            _("分类库值"),
+            [
+                ("category", _("类目")),
+                ("skus", _("SKU 数")),
+                ("units", _("在库件数")),
+                ("value", _("金额")),
+            ],
+            data["value_by_category"],
+        ),
+        _sheet(
+            _("临期批次"),
+            [("bucket", _("天内到期")), *lot_columns],
+            data["expiring"],
+            dates=lot_dates,
+        ),
+        _sheet(_("过期库存"), lot_columns, data["expired"], dates=lot_dates),
+        _sheet(
+            _("滞销库存"),
+            [
+                ("outer_code", _("商家编码")),
+                ("title", _("商品")),
+                ("category", _("类目")),
+                ("units", _("在库")),
+                ("value", _("金额")),
+                ("last_sale", _("最后销售")),
+                ("days_since_sale", _("未销售天数")),
+            ],
+            data["slow"],
+            dates=("last_sale",),
+        ),
+        _sheet(
+            _("断货"),
+            [
+                ("outer_code", _("商家编码")),
+                ("title", _("商品")),
+                ("category", _("类目")),
+                ("on_hand", _("在库")),
+                ("reserved", _("已预留")),
+                ("quarantined", _("隔离")),
+                ("available", _("可用")),
+                ("last_sale", _("最后销售")),
+            ],
+            data["stockouts"],
+            money=(),
+            dates=("last_sale",),
+        ),
+        _sheet(
+            _("隔离品"),
+            [
+                ("outer_code", _("商家编码")),
+                ("title", _("商品")),
+                ("category", _("类目")),
+                ("lot_no", _("批号")),
+                ("location", _("库位")),
+                ("units", _("隔离")),
+                ("value", _("金额")),
+            ],
+            data.get("quarantined", []),
+        ),
+        _sheet(
+            _("本月报废"),
+            [
+                ("outer_code", _("商家编码")),
+                ("title", _("商品")),
+                ("category", _("类目")),
+                ("units", _("报废件数")),
+                ("value", _("金额")),
+                ("reasons", _("原因")),
+            ],
+            data.get("scrapped", []),
+        ),
+    ]
+
+
+def stock_report_xlsx(report: StockReport) -> bytes:
+    """Return the report as an XLSX workbook: a summary, then one sheet per section."""
+    return exports.xlsx_bytes(stock_report_sheets(report))
+
+
+def stock_report_response(report: StockReport) -> FileResponse:
+    """Return the report's XLSX as a download, `stock-report-YYYY-MM.xlsx`."""
+    return exports.xlsx_response(
+        f"stock-report-{report.month:%Y-%m}.xlsx", stock_report_sheets(report)
     )
-    _sheet(
-        workbook,
-        _("临期批次"),
-        [("bucket", _("天内到期")), *lot_columns],
-        data["expiring"],
-        dates=lot_dates,
-    )
-    _sheet(workbook, _("过期库存"), lot_columns, data["expired"], dates=lot_dates)
-    _sheet(
-        workbook,
-        _("滞销库存"),
-        [
-            ("outer_code", _("商家编码")),
-            ("title", _("商品")),
-            ("category", _("类目")),
-            ("units", _("在库")),
-            ("value", _("金额")),
-            ("last_sale", _("最后销售")),
-            ("days_since_sale", _("未销售天数")),
-        ],
-        data["slow"],
-        dates=("last_sale",),
-    )
-    _sheet(
-        workbook,
-        _("断货"),
-        [
-            ("outer_code", _("商家编码")),
-            ("title", _("商品")),
-            ("category", _("类目")),
-            ("on_hand", _("在库")),
-            ("reserved", _("已预留")),
-            ("quarantined", _("隔离")),
-            ("available", _("可用")),
-            ("last_sale", _("最后销售")),
-        ],
-        data["stockouts"],
-        money=(),
-        dates=("last_sale",),
-    )
-    _sheet(
-        workbook,
-        _("隔离品"),
-        [
-            ("outer_code", _("商家编码")),
-            ("title", _("商品")),
-            ("category", _("类目")),
-            ("lot_no", _("批号")),
-            ("location", _("库位")),
-            ("units", _("隔离")),
-            ("value", _("金额")),
-        ],
-        data.get("quarantined", []),
-    )
-    _sheet(
-        workbook,
-        _("本月报废"),
-        [
-            ("outer_code", _("商家编码")),
-            ("title", _("商品")),
-            ("category", _("类目")),
-            ("units", _("报废件数")),
-            ("value", _("金额")),
-            ("reasons", _("原因")),
-        ],
-        data.get("scrapped", []),
-    )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -656,15 +656,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("stock.view_stockreport", raise_exception=True)
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = get_object_or_404(StockReport, pk=pk)
-    response = HttpResponse(
-        reports.stock_report_xlsx(report),
-        content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ),
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="stock-report-{report.month:%Y-%m}.xlsx"'
-    )
-    return response
+    return reports.stock_report_response(report)
