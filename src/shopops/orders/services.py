@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog.models import Sku
 from shopops.core import clock
 from shopops.core.audit import audit_record
+from shopops.core.locks import lock, lock_row, lock_rows
 from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO, to_money
 from shopops.core.notifications import notify, notify_roles, users_with_role
@@ -187,7 +188,7 @@ def order_hold(
     setting = _reason_setting(reason)
     note = _bounded(note, 300, _("备注"))
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = lock_row(Order.objects.all(), order.pk)
         hold = _create_hold(
             actor=actor, order=order, setting=setting, note=note, owner=owner
         )
@@ -230,11 +231,10 @@ def order_hold_bulk(
         order=OuterRef("pk"), reason=reason, released_at__isnull=True
     )
     with transaction.atomic():
-        orders = list(
-            unshipped_orders(shop_id=shop_id, courier=courier, province=province)
-            .exclude(Exists(already))
-            .order_by("pk")
-            .select_for_update()
+        orders = lock_rows(
+            unshipped_orders(
+                shop_id=shop_id, courier=courier, province=province
+            ).exclude(Exists(already))
         )
         holds = [
             _create_hold(actor=actor, order=o, setting=setting, note=note, owner=None)
@@ -255,30 +255,80 @@ def order_hold_bulk(
     return holds
 
 
+def _lock_hold(hold: Hold) -> Hold:
+    """Lock a hold's order, then the hold (`core.locks`: orders before holds)."""
+    order_id = hold.order_id or Hold.objects.values_list("order_id", flat=True).get(
+        pk=hold.pk
+    )
+    _orders, holds = lock(
+        Order.objects.filter(pk=order_id),
+        Hold.objects.filter(pk=hold.pk, order_id=order_id).select_related("order"),
+    )
+    if not holds:
+        raise Hold.DoesNotExist(f"hold {hold.pk} does not exist")
+    return holds[0]
+
+
+def _release(
+    hold: Hold, *, actor: Any, note: str, at: Any, flag_after: int | None
+) -> None:
+    """Release a locked hold, with its order's history row and its audit row."""
+    hold.released_at = at
+    hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
+    hold.save(update_fields=["released_at", "released_by"])
+    order = hold.order
+    old_flag = order.flag
+    if flag_after != old_flag:
+        order.flag = flag_after
+        order.save(update_fields=["flag", "updated_at"])
+    _history(
+        order,
+        actor=actor,
+        note=_("解除扣留：%s") % hold.get_reason_display(),
+        changes={"flag": [old_flag, order.flag], "release": hold.reason},
+    )
+    audit_record(
+        actor=actor, verb="hold.release", obj=hold, changes={"note": note.strip()}
+    )
+
+
 def hold_release(*, actor: Any, hold: Hold, note: str = "") -> Hold:
     """Release a hold: the order may ship again; its flag clears with its last hold."""
     with transaction.atomic():
-        hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
+        hold = _lock_hold(hold)
         if hold.released_at is not None:
             raise ValidationError(_("该扣留已解除"))
-        hold.released_at = clock.now()
-        hold.released_by = actor
-        hold.save(update_fields=["released_at", "released_by"])
-        order = hold.order
-        remaining = order.holds.filter(released_at__isnull=True).order_by("-created_at")
-        old_flag = order.flag
-        order.flag = remaining[0].flag if remaining else None
-        order.save(update_fields=["flag", "updated_at"])
-        _history(
-            order,
-            actor=actor,
-            note=_("解除扣留：%s") % hold.get_reason_display(),
-            changes={"flag": [old_flag, order.flag], "release": hold.reason},
+        remaining = (
+            hold.order.holds.filter(released_at__isnull=True)
+            .exclude(pk=hold.pk)
+            .order_by("-created_at")
         )
-        audit_record(
-            actor=actor, verb="hold.release", obj=hold, changes={"note": note.strip()}
+        newest = remaining.first()
+        _release(
+            hold,
+            actor=actor,
+            note=note,
+            at=clock.now(),
+            flag_after=newest.flag if newest else None,
         )
     return hold
+
+
+def holds_release_all(*, actor: Any, order: Order, note: str = "") -> list[Hold]:
+    """Release every active hold of an order (a refund closed it): each hold gets its
+    history row and audit row, as a single release does; the flag clears."""
+    with transaction.atomic():
+        locked, holds = lock(
+            Order.objects.filter(pk=order.pk),
+            Hold.objects.filter(order_id=order.pk, released_at__isnull=True),
+        )
+        if not locked:
+            raise Order.DoesNotExist(f"order {order.pk} does not exist")
+        now = clock.now()
+        for hold in holds:
+            hold.order = order  # the caller's instance, with its unsaved changes
+            _release(hold, actor=actor, note=note, at=now, flag_after=None)
+    return holds
 
 
 def hold_message(hold: Hold, settings_by_reason: dict[str, HoldReasonSetting]) -> str:
@@ -311,7 +361,7 @@ def hold_record_outcome(
         raise ValidationError(_("未知处理结果：%s") % outcome)
     note = _bounded(note, 300, _("处理说明"))
     with transaction.atomic():
-        hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
+        hold = _lock_hold(hold)
         if hold.released_at is not None:
             raise ValidationError(_("该扣留已解除"))
         hold.outcome = outcome
@@ -462,14 +512,10 @@ def after_sale_confirm(
 
     note = _bounded(note, 300, _("说明"))
     with transaction.atomic():
-        after_sale = (
-            AfterSale.objects.select_for_update()
-            .select_related("order")
-            .get(pk=after_sale.pk)
-        )
+        after_sale = lock_row(AfterSale.objects.select_related("order"), after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:
             raise ValidationError(_("该售后已处理"))
-        order = Order.objects.select_for_update().get(pk=after_sale.order_id)
+        order = lock_row(Order.objects.all(), after_sale.order_id)
         if after_sale.kind != AfterSale.Kind.EXCHANGE:
             # Another refund may have been confirmed since this one was raised.
             refundable = (order.paid_amount or ZERO) - (order.refunded_amount or ZERO)
@@ -556,16 +602,15 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
         },
         status_from=status_from,
     )
-    if releasing:
-        order.holds.filter(released_at__isnull=True).update(
-            released_at=clock.now(), released_by=actor
-        )
     if order.status == Order.Status.CLOSED:
         # The one call from orders up into stock (issue 3: "returns goods to stock
         # through its service"): a refunded, closed order gives back what it reserved.
         from shopops.stock.services import stock_release_order
 
         stock_release_order(actor=actor, order=order, reason=_("退款关闭"))
+    if releasing:
+        # After the levels: `core.locks` takes holds after stock levels.
+        holds_release_all(actor=actor, order=order, note=_("退款关闭"))
 
 
 def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterSale:
@@ -573,7 +618,7 @@ def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterS
         raise ValidationError(_("驳回需要说明原因"))
     note = _bounded(note, 300, _("驳回原因"))
     with transaction.atomic():
-        after_sale = AfterSale.objects.select_for_update().get(pk=after_sale.pk)
+        after_sale = lock_row(AfterSale.objects.all(), after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:
             raise ValidationError(_("该售后已处理"))
         after_sale.state = AfterSale.State.REJECTED

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog.models import Sku, Supplier
 from shopops.core import clock
 from shopops.core.audit import audit_record, diff, snapshot
+from shopops.core.locks import lock_row
 from shopops.core.models import AuditEntry
 from shopops.core.notifications import notify_roles
 from shopops.core.roles import Role
@@ -35,6 +36,7 @@ from shopops.purchasing.models import (
     SupplierPrice,
     SupplierTerms,
 )
+from shopops.stock.locks import lock_levels
 from shopops.stock.models import Location
 from shopops.stock.selectors import putaway_locations
 from shopops.stock.services import stock_receive, stock_serve_held_orders
@@ -684,13 +686,16 @@ def purchase_order_receive(
     held and the pick-list page's reserve step tries them again.
     """
     with transaction.atomic():
-        order = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+        order = lock_row(PurchaseOrder.objects.all(), purchase_order.pk)
         if order.state not in RECEIVABLE_STATES:
             raise ValidationError(
                 _("%(no)s 状态为%(state)s，不能收货")
                 % {"no": order.number, "state": order.get_state_display()}
             )
         by_id, locations = _check_receive_lines(order, lines)
+        # The purchase order, then every level of the receipt's SKUs at once, by key
+        # (`core.locks`): each `stock_receive` below locks its SKU's levels again.
+        lock_levels(sku_ids={line.sku_id for line in by_id.values()})
         usual = putaway_locations(sorted({line.sku_id for line in by_id.values()}))
         now = clock.now()
         receipt = Receipt.objects.create(
