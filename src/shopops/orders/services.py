@@ -326,7 +326,7 @@ def holds_release_all(*, actor: Any, order: Order, note: str = "") -> list[Hold]
             raise Order.DoesNotExist(f"order {order.pk} does not exist")
         now = clock.now()
         for hold in holds:
-            hold.order = order  # the caller's instance, with its unsaved changes
+            hold.order = locked[0]
             _release(hold, actor=actor, note=note, at=now, flag_after=None)
     return holds
 
