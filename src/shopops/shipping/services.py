@@ -142,9 +142,8 @@ def _reserve_wave(
     with transaction.atomic():
         candidates = list(waiting.values_list("pk", flat=True)[:limit])
         # Lock them, then look again: another wave may have taken some meanwhile.
-        numbers = {
-            o.pk: o.order_no for o in lock_rows(Order.objects.filter(pk__in=candidates))
-        }
+        locked = lock_rows(Order.objects.filter(pk__in=candidates).only("order_no"))
+        numbers = {o.pk: o.order_no for o in locked}
         still = set(waiting.filter(pk__in=candidates).values_list("pk", flat=True))
         wave = [pk for pk in candidates if pk in still]
         results = stock_reserve_orders(actor=actor, order_ids=wave)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -346,7 +346,9 @@ def _open_quantities_of(orders: list[Order]) -> dict[int, dict[OrderLine, int]]:
     """Return, per order id, each line with a SKU and the units it still needs
     reserved (lines in primary-key order): two queries for any number of orders."""
     lines = list(
-        OrderLine.objects.filter(order__in=orders, sku__isnull=False).order_by("pk")
+        OrderLine.objects.filter(order__in=orders, sku__isnull=False)
+        .only("order_id", "sku_id", "outer_code", "quantity")
+        .order_by("pk")
     )
     held: dict[int, int] = defaultdict(int)
     for line_id, quantity in Reservation.objects.filter(
@@ -480,7 +482,12 @@ def stock_reserve_orders(
 
     results: dict[int, ReserveResult] = {}
     with transaction.atomic():
-        locked = {o.pk: o for o in lock_rows(Order.objects.filter(pk__in=order_ids))}
+        locked = {
+            o.pk: o
+            for o in lock_rows(
+                Order.objects.filter(pk__in=order_ids).only("order_no", "status")
+            )
+        }
         wave = [locked[pk] for pk in dict.fromkeys(order_ids) if pk in locked]
         needs_of = _open_quantities_of(wave)
         levels = lock_levels(
@@ -534,41 +541,42 @@ def _write_reservations(
     planned: list[tuple[Order, Plan, dict[OrderLine, int]]],
     results: dict[int, ReserveResult],
 ) -> None:
-    """Write the planned reservations of a wave set-based: one update per level, the
-    movements, reservations and audit rows in bulk."""
-    now = clock.now()
-    by_user = actor if getattr(actor, "is_authenticated", False) else None
+    """Write the planned reservations of a wave set-based: one statement run for
+    every level (its reserved units, summed), for every movement and for every
+    reservation, then the audit rows in bulk. The wave's results carry no
+    `Reservation` objects (the rows are in the database)."""
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    by_user = actor.pk if getattr(actor, "is_authenticated", False) else None
+    active = Reservation.State.ACTIVE.value
     per_level: dict[int, int] = defaultdict(int)
-    movements: list[Movement] = []
-    reservations: list[Reservation] = []
+    movements: list[tuple[Any, ...]] = []
+    reservations: list[tuple[Any, ...]] = []
     for order, plan, _needs in planned:
         for line, level, quantity in plan:
             per_level[level.pk] += quantity
             level.reserved += quantity
             movements.append(
-                Movement(
-                    at=now,
-                    kind=Movement.Kind.RESERVATION,
-                    level=level,
-                    reserved_delta=quantity,
-                    order=order,
-                    reference=order.order_no,
-                    actor=by_user,
-                )
+                (now, Movement.Kind.RESERVATION.value, level.pk, quantity)
+                + (order.pk, order.order_no, by_user)
             )
-            reservations.append(
-                Reservation(line=line, level=level, quantity=quantity, created_at=now)
-            )
-    for level_pk, quantity in sorted(per_level.items()):
-        StockLevel.objects.filter(pk=level_pk).update(reserved=F("reserved") + quantity)
-    Movement.objects.bulk_create(movements, batch_size=500)
-    Reservation.objects.bulk_create(reservations, batch_size=500)
-    position = 0
-    for order, plan, _needs in planned:
-        results[order.pk] = ReserveResult(
-            reserved=True, reservations=reservations[position : position + len(plan)]
-        )
-        position += len(plan)
+            reservations.append((line.pk, level.pk, quantity, active, now))
+        results[order.pk] = ReserveResult(reserved=True)
+    # The levels in key order (they are locked already), each in one update.
+    _execute_many(
+        "UPDATE {stocklevel} SET reserved = reserved + %s WHERE id = %s",
+        [(quantity, pk) for pk, quantity in sorted(per_level.items())],
+    )
+    _execute_many(
+        "INSERT INTO {movement} (at, kind, level_id, on_hand_delta, reserved_delta,"
+        " quarantined_delta, order_id, reference, reason, actor_id)"
+        " VALUES (%s, %s, %s, 0, %s, 0, %s, %s, '', %s)",
+        movements,
+    )
+    _execute_many(
+        "INSERT INTO {reservation} (line_id, level_id, quantity, state, created_at,"
+        " returned_quantity) VALUES (%s, %s, %s, %s, %s, 0)",
+        reservations,
+    )
     audit_records(
         actor=actor,
         verb="stock.reserve",
@@ -578,6 +586,22 @@ def _write_reservations(
             for order, _plan, needs in planned
         ],
     )
+
+
+def _execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run one statement of the ledger's tables (named in braces) for every row."""
+    if not rows:
+        return
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in (
+            ("stocklevel", StockLevel),
+            ("movement", Movement),
+            ("reservation", Reservation),
+        )
+    }
+    with connection.cursor() as cursor:
+        cursor.executemany(sql.format(**tables), rows)
 
 
 @with_lock_retries
