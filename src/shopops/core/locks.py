@@ -5,8 +5,10 @@ Two transactions that lock the same rows in opposite orders can each wait for th
 other (a deadlock on PostgreSQL). Every service that locks rows of more than one kind
 therefore locks them through this module, which owns the order:
 
-1. the document a flow starts from (an after-sale request, a courier delay, a purchase
-   order being received, a count sheet being posted);
+1. the document a flow starts from: the purchasing settings (which serialise a day's
+   suggestions), then the suggestions (the cut-off turns them into purchase orders),
+   an after-sale request, a courier delay, a purchase order (cut off or received), a
+   count sheet being posted;
 2. **orders**, by primary key;
 3. **stock levels**, by primary key;
 4. **holds**, by primary key;
@@ -45,6 +47,8 @@ M = TypeVar("M", bound=models.Model)
 
 # The one order in which rows are locked, by model label (see the module's docstring).
 LOCK_ORDER: tuple[str, ...] = (
+    "purchasing.PurchaseSettings",
+    "purchasing.PurchaseSuggestion",
     "orders.AfterSale",
     "shipping.CourierDelay",
     "purchasing.PurchaseOrder",

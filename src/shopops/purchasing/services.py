@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog.models import Sku, Supplier
 from shopops.core import clock
 from shopops.core.audit import audit_record, diff, snapshot
-from shopops.core.locks import lock_row
+from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
 from shopops.core.notifications import notify_roles
 from shopops.core.roles import Role
@@ -58,7 +58,7 @@ SETTINGS_FIELDS = [
 def _settings_locked() -> PurchaseSettings:
     """Return the settings row, created if missing, locked: it also serialises builds."""
     PurchaseSettings.objects.get_or_create(pk=1)
-    return PurchaseSettings.objects.select_for_update().get(pk=1)
+    return lock_row(PurchaseSettings.objects.all(), 1)
 
 
 def purchase_settings_update(*, actor: Any, **values: int) -> PurchaseSettings:
@@ -471,16 +471,13 @@ def purchase_cutoff(*, day: dt.date, actor: Any = None) -> CutoffResult:
     by hand before 18:00) join the same order while it has received nothing."""
     result = CutoffResult(day=day)
     with transaction.atomic():
-        rows = list(
+        rows = lock_rows(
             PurchaseSuggestion.objects.filter(
                 day=day,
                 accepted=True,
                 purchase_order__isnull=True,
                 supplier__isnull=False,
-            )
-            .select_related("supplier", "sku__product")
-            .order_by("pk")
-            .select_for_update(of=("self",))
+            ).select_related("supplier", "sku__product")
         )
         by_supplier: dict[int, list[PurchaseSuggestion]] = defaultdict(list)
         for row in rows:
@@ -561,7 +558,7 @@ def _cutoff_order(
     supplier: Supplier, day: dt.date, actor: Any, now: dt.datetime
 ) -> tuple[PurchaseOrder, bool]:
     terms = SupplierTerms.objects.filter(supplier=supplier).first()
-    order, created = PurchaseOrder.objects.select_for_update().get_or_create(
+    order, created = PurchaseOrder.objects.get_or_create(
         supplier=supplier,
         cutoff_day=day,
         defaults={
@@ -573,6 +570,9 @@ def _cutoff_order(
             "payment_terms": terms.payment_terms if terms else "",
         },
     )
+    if not created:
+        # After the day's suggestions (`core.locks`), as a purchase receipt locks it.
+        order = lock_row(PurchaseOrder.objects.all(), order.pk)
     return order, created
 
 
