@@ -136,6 +136,23 @@ def test_a_photo_is_attached_through_the_api(
     assert QualityCheck.objects.get().photo.name.endswith(".png")
 
 
+def test_a_reservation_wave_takes_up_to_2000_orders(api):
+    too_many = api.post(
+        "/api/v1/shipping/reservations",
+        {"limit": 2001},
+        content_type="application/json",
+    )
+    assert too_many.status_code == 422
+    assert "limit" in too_many.content.decode()
+    whole = api.post(
+        "/api/v1/shipping/reservations",
+        {"limit": 2000},
+        content_type="application/json",
+    )
+    assert whole.status_code == 200
+    assert whole.json() == {"reserved": [], "short": {}, "released": []}
+
+
 def test_reserve_and_pick_through_the_api(api, make_sku, put_away, make_paid_order):
     sku = make_sku("API-PEG")
     put_away(sku, 3, location="D-09")

@@ -20,6 +20,7 @@ from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Sku
 from shopops.core import clock
 from shopops.core.audit import audit_record
+from shopops.core.locks import lock_row
 from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO, to_money
 from shopops.core.notifications import notify, notify_roles
@@ -28,6 +29,7 @@ from shopops.orders.models import Hold, Order
 from shopops.orders.services import (
     _bounded,
     hold_record_outcome,
+    holds_release_all,
     order_history_record,
     order_refund_apply,
     order_refund_request_set,
@@ -165,14 +167,10 @@ def after_sale_confirm(
     """
     note = _bounded(note, 300, _("说明"))
     with transaction.atomic():
-        after_sale = (
-            AfterSale.objects.select_for_update()
-            .select_related("order")
-            .get(pk=after_sale.pk)
-        )
+        after_sale = lock_row(AfterSale.objects.select_related("order"), after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:
             raise ValidationError(_("该售后已处理"))
-        order = Order.objects.select_for_update().get(pk=after_sale.order_id)
+        order = lock_row(Order.objects.all(), after_sale.order_id)
         if after_sale.kind != AfterSale.Kind.EXCHANGE:
             # Another refund may have been confirmed since this one was raised.
             refundable = (order.paid_amount or ZERO) - (order.refunded_amount or ZERO)
@@ -203,8 +201,10 @@ def after_sale_confirm(
                 actor=actor, order=order, amount=after_sale.amount
             )
             if closed:
-                # A refunded, closed order gives back what it reserved.
+                # A refunded, closed order gives back what it reserved, then its
+                # holds go (`core.locks`: stock levels before holds).
                 stock_release_order(actor=actor, order=order, reason=_("退款关闭"))
+                holds_release_all(actor=actor, order=order, note=_("退款关闭"))
         else:
             order_history_record(
                 order=order,
@@ -236,7 +236,7 @@ def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterS
         raise ValidationError(_("驳回需要说明原因"))
     note = _bounded(note, 300, _("驳回原因"))
     with transaction.atomic():
-        after_sale = AfterSale.objects.select_for_update().get(pk=after_sale.pk)
+        after_sale = lock_row(AfterSale.objects.all(), after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:
             raise ValidationError(_("该售后已处理"))
         after_sale.state = AfterSale.State.REJECTED

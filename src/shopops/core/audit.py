@@ -61,3 +61,37 @@ def audit_record(
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=_plain(changes or {}),
     )
+
+
+def audit_records(
+    *,
+    actor: Any,
+    verb: str,
+    entries: list[tuple[models.Model, dict[str, Any]]],
+    action: str = AuditEntry.Action.UPDATE,
+) -> list[AuditEntry]:
+    """Write one audit row per (object, changes), in bulk: what `audit_record` writes
+    for each, for a set-based service. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "audit_records must be called inside a service's transaction"
+        )
+    by_user = actor if getattr(actor, "is_authenticated", False) else None
+    types: dict[type[models.Model], ContentType] = {}
+    rows = []
+    for obj, changes in entries:
+        kind = type(obj)
+        if kind not in types:
+            types[kind] = ContentType.objects.get_for_model(obj)
+        rows.append(
+            AuditEntry(
+                actor=by_user,
+                action=action,
+                verb=verb,
+                content_type=types[kind],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                changes=_plain(changes),
+            )
+        )
+    return AuditEntry.objects.bulk_create(rows, batch_size=500)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from shopops.core import clock
 from shopops.core.audit import audit_record
+from shopops.core.locks import lock, lock_row, lock_rows
 from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO
 from shopops.core.notifications import notify, notify_roles, users_with_role
@@ -186,7 +187,7 @@ def order_hold(
     setting = _reason_setting(reason)
     note = _bounded(note, 300, _("备注"))
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = lock_row(Order.objects.all(), order.pk)
         hold = _create_hold(
             actor=actor, order=order, setting=setting, note=note, owner=owner
         )
@@ -229,11 +230,10 @@ def order_hold_bulk(
         order=OuterRef("pk"), reason=reason, released_at__isnull=True
     )
     with transaction.atomic():
-        orders = list(
-            unshipped_orders(shop_id=shop_id, courier=courier, province=province)
-            .exclude(Exists(already))
-            .order_by("pk")
-            .select_for_update()
+        orders = lock_rows(
+            unshipped_orders(
+                shop_id=shop_id, courier=courier, province=province
+            ).exclude(Exists(already))
         )
         holds = [
             _create_hold(actor=actor, order=o, setting=setting, note=note, owner=None)
@@ -254,30 +254,80 @@ def order_hold_bulk(
     return holds
 
 
+def _lock_hold(hold: Hold) -> Hold:
+    """Lock a hold's order, then the hold (`core.locks`: orders before holds)."""
+    order_id = hold.order_id or Hold.objects.values_list("order_id", flat=True).get(
+        pk=hold.pk
+    )
+    _orders, holds = lock(
+        Order.objects.filter(pk=order_id),
+        Hold.objects.filter(pk=hold.pk, order_id=order_id).select_related("order"),
+    )
+    if not holds:
+        raise Hold.DoesNotExist(f"hold {hold.pk} does not exist")
+    return holds[0]
+
+
+def _release(
+    hold: Hold, *, actor: Any, note: str, at: Any, flag_after: int | None
+) -> None:
+    """Release a locked hold, with its order's history row and its audit row."""
+    hold.released_at = at
+    hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
+    hold.save(update_fields=["released_at", "released_by"])
+    order = hold.order
+    old_flag = order.flag
+    if flag_after != old_flag:
+        order.flag = flag_after
+        order.save(update_fields=["flag", "updated_at"])
+    _history(
+        order,
+        actor=actor,
+        note=_("解除扣留：%s") % hold.get_reason_display(),
+        changes={"flag": [old_flag, order.flag], "release": hold.reason},
+    )
+    audit_record(
+        actor=actor, verb="hold.release", obj=hold, changes={"note": note.strip()}
+    )
+
+
 def hold_release(*, actor: Any, hold: Hold, note: str = "") -> Hold:
     """Release a hold: the order may ship again; its flag clears with its last hold."""
     with transaction.atomic():
-        hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
+        hold = _lock_hold(hold)
         if hold.released_at is not None:
             raise ValidationError(_("该扣留已解除"))
-        hold.released_at = clock.now()
-        hold.released_by = actor
-        hold.save(update_fields=["released_at", "released_by"])
-        order = hold.order
-        remaining = order.holds.filter(released_at__isnull=True).order_by("-created_at")
-        old_flag = order.flag
-        order.flag = remaining[0].flag if remaining else None
-        order.save(update_fields=["flag", "updated_at"])
-        _history(
-            order,
-            actor=actor,
-            note=_("解除扣留：%s") % hold.get_reason_display(),
-            changes={"flag": [old_flag, order.flag], "release": hold.reason},
+        remaining = (
+            hold.order.holds.filter(released_at__isnull=True)
+            .exclude(pk=hold.pk)
+            .order_by("-created_at")
         )
-        audit_record(
-            actor=actor, verb="hold.release", obj=hold, changes={"note": note.strip()}
+        newest = remaining.first()
+        _release(
+            hold,
+            actor=actor,
+            note=note,
+            at=clock.now(),
+            flag_after=newest.flag if newest else None,
         )
     return hold
+
+
+def holds_release_all(*, actor: Any, order: Order, note: str = "") -> list[Hold]:
+    """Release every active hold of an order (a refund closed it): each hold gets its
+    history row and audit row, as a single release does; the flag clears."""
+    with transaction.atomic():
+        locked, holds = lock(
+            Order.objects.filter(pk=order.pk),
+            Hold.objects.filter(order_id=order.pk, released_at__isnull=True),
+        )
+        if not locked:
+            raise Order.DoesNotExist(f"order {order.pk} does not exist")
+        now = clock.now()
+        for hold in holds:
+            hold.order = locked[0]
+            _release(hold, actor=actor, note=note, at=now, flag_after=None)
+    return holds
 
 
 def hold_message(hold: Hold, settings_by_reason: dict[str, HoldReasonSetting]) -> str:
@@ -318,7 +368,7 @@ def hold_record_outcome(
         raise ValidationError(_("退款或换货的处理结果需要同时提交售后"))
     note = _bounded(note, 300, _("处理说明"))
     with transaction.atomic():
-        hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
+        hold = _lock_hold(hold)
         if hold.released_at is not None:
             raise ValidationError(_("该扣留已解除"))
         hold.outcome = outcome
@@ -386,10 +436,12 @@ def order_refund_request_set(*, order: Order, requested: bool) -> None:
 def order_refund_apply(*, actor: Any, order: Order, amount: Decimal) -> bool:
     """Book a confirmed refund on the order, which the caller has locked: the refunded
     amount, the refund state (partial or refunded), the history row; a full refund of
-    an unshipped order closes it and releases its holds. Runs in the caller's
+    an unshipped order closes it and clears its flag. Runs in the caller's
     transaction (`aftersales.services.after_sale_confirm`).
 
-    Returns whether the order is closed, so that the caller gives back its stock.
+    Returns whether the order is closed, so that the caller gives back its stock,
+    then releases its holds (`holds_release_all`): `core.locks` takes stock levels
+    before holds.
     """
     status_from = order.status
     before = {
@@ -423,10 +475,6 @@ def order_refund_apply(*, actor: Any, order: Order, amount: Decimal) -> bool:
         },
         status_from=status_from,
     )
-    if releasing:
-        order.holds.filter(released_at__isnull=True).update(
-            released_at=clock.now(), released_by=actor
-        )
     return order.status == Order.Status.CLOSED
 
 

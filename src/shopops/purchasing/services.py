@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from shopops.catalog.models import Sku, Supplier
 from shopops.core import clock
 from shopops.core.audit import audit_record, diff, snapshot
+from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
 from shopops.core.notifications import notify_roles
 from shopops.core.roles import Role
@@ -35,6 +36,7 @@ from shopops.purchasing.models import (
     SupplierPrice,
     SupplierTerms,
 )
+from shopops.stock.locks import lock_levels
 from shopops.stock.models import Location
 from shopops.stock.selectors import putaway_locations
 from shopops.stock.services import stock_receive, stock_serve_held_orders
@@ -56,7 +58,7 @@ SETTINGS_FIELDS = [
 def _settings_locked() -> PurchaseSettings:
     """Return the settings row, created if missing, locked: it also serialises builds."""
     PurchaseSettings.objects.get_or_create(pk=1)
-    return PurchaseSettings.objects.select_for_update().get(pk=1)
+    return lock_row(PurchaseSettings.objects.all(), 1)
 
 
 def purchase_settings_update(*, actor: Any, **values: int) -> PurchaseSettings:
@@ -469,16 +471,13 @@ def purchase_cutoff(*, day: dt.date, actor: Any = None) -> CutoffResult:
     by hand before 18:00) join the same order while it has received nothing."""
     result = CutoffResult(day=day)
     with transaction.atomic():
-        rows = list(
+        rows = lock_rows(
             PurchaseSuggestion.objects.filter(
                 day=day,
                 accepted=True,
                 purchase_order__isnull=True,
                 supplier__isnull=False,
-            )
-            .select_related("supplier", "sku__product")
-            .order_by("pk")
-            .select_for_update(of=("self",))
+            ).select_related("supplier", "sku__product")
         )
         by_supplier: dict[int, list[PurchaseSuggestion]] = defaultdict(list)
         for row in rows:
@@ -559,7 +558,7 @@ def _cutoff_order(
     supplier: Supplier, day: dt.date, actor: Any, now: dt.datetime
 ) -> tuple[PurchaseOrder, bool]:
     terms = SupplierTerms.objects.filter(supplier=supplier).first()
-    order, created = PurchaseOrder.objects.select_for_update().get_or_create(
+    order, created = PurchaseOrder.objects.get_or_create(
         supplier=supplier,
         cutoff_day=day,
         defaults={
@@ -571,6 +570,9 @@ def _cutoff_order(
             "payment_terms": terms.payment_terms if terms else "",
         },
     )
+    if not created:
+        # After the day's suggestions (`core.locks`), as a purchase receipt locks it.
+        order = lock_row(PurchaseOrder.objects.all(), order.pk)
     return order, created
 
 
@@ -684,13 +686,16 @@ def purchase_order_receive(
     held and the pick-list page's reserve step tries them again.
     """
     with transaction.atomic():
-        order = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+        order = lock_row(PurchaseOrder.objects.all(), purchase_order.pk)
         if order.state not in RECEIVABLE_STATES:
             raise ValidationError(
                 _("%(no)s 状态为%(state)s，不能收货")
                 % {"no": order.number, "state": order.get_state_display()}
             )
         by_id, locations = _check_receive_lines(order, lines)
+        # The purchase order, then every level of the receipt's SKUs at once, by key
+        # (`core.locks`): each `stock_receive` below locks its SKU's levels again.
+        lock_levels(sku_ids={line.sku_id for line in by_id.values()})
         usual = putaway_locations(sorted({line.sku_id for line in by_id.values()}))
         now = clock.now()
         receipt = Receipt.objects.create(

@@ -59,7 +59,7 @@ class CourierOut(Schema):
 
 class ReserveIn(Schema):
     shop: Code = ""
-    limit: int = Field(services.MAX_WAVE, ge=1, le=services.MAX_WAVE)
+    limit: int = Field(services.MAX_RESERVE_WAVE, ge=1, le=services.MAX_RESERVE_WAVE)
 
 
 class ReserveOut(Schema):

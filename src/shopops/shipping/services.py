@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shopops.core import clock
 from shopops.core.audit import audit_record
+from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
 from shopops.orders.models import (
     Hold,
@@ -57,12 +58,14 @@ from shopops.stock.models import Reservation, StockLevel
 from shopops.stock.services import (
     stock_quarantine,
     stock_release_order,
-    stock_reserve_order,
+    stock_reserve_orders,
     stock_serve_held_orders,
     stock_ship_order,
 )
 
 MAX_WAVE = 200
+# Reserving is set-based (`stock_reserve_orders`): a wave may be ten pick lists long.
+MAX_RESERVE_WAVE = 2000
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Image types a phone camera or a scanner station uploads, by their first bytes.
 PHOTO_TYPES = {
@@ -90,7 +93,7 @@ def _actor(actor: Any) -> Any:
 
 
 def _lock_order(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    return lock_row(Order.objects.all(), order.pk)
 
 
 # --- reserving and picking --------------------------------------------------------
@@ -106,30 +109,49 @@ class ReserveSummary:
 
 
 def orders_reserve_waiting(
-    *, actor: Any, shop_id: int | None = None, limit: int = MAX_WAVE
+    *, actor: Any, shop_id: int | None = None, limit: int = MAX_RESERVE_WAVE
 ) -> ReserveSummary:
     """Reserve stock for paid, unheld orders that have none yet, oldest first.
 
-    Each order is reserved in its own transaction by the stock ledger, which holds an
-    order it cannot serve as out of stock (handed to the evening customer service).
     Orders already held as out of stock go first, as they waited longest: those the
-    stock now serves (goods returned, counted or adjusted since) are released.
+    stock now serves (goods returned, counted or adjusted since) are reserved and
+    released, each in its own transaction (`stock_serve_held_orders`). Then the
+    waiting orders are reserved as one wave, set-based, by the stock ledger
+    (`stock_reserve_orders`): each order all or nothing, oldest first, an order it
+    cannot serve held as out of stock (handed to the evening customer service).
     """
-    if not 1 <= limit <= MAX_WAVE:
-        raise ValidationError(_("一次最多预留 %d 个订单") % MAX_WAVE)
+    if not 1 <= limit <= MAX_RESERVE_WAVE:
+        raise ValidationError(_("一次最多预留 %d 个订单") % MAX_RESERVE_WAVE)
     summary = ReserveSummary()
     summary.released = stock_serve_held_orders(actor=actor, shop_id=shop_id)
     summary.reserved.extend(summary.released)
+    reserved, summary.short = _reserve_wave(actor=actor, shop_id=shop_id, limit=limit)
+    summary.reserved.extend(reserved)
+    return summary
+
+
+@with_lock_retries
+def _reserve_wave(
+    *, actor: Any, shop_id: int | None, limit: int
+) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Reserve the oldest waiting orders in one transaction; return the numbers of
+    those reserved and the shortages of those held."""
     waiting = selectors.orders_waiting_for_reservation(shop_id=shop_id).order_by(
         "paid_at", "pk"
     )
-    for order in list(waiting[:limit]):
-        result = stock_reserve_order(actor=actor, order=order)
-        if result.reserved:
-            summary.reserved.append(order.order_no)
-        else:
-            summary.short[order.order_no] = result.shortages
-    return summary
+    with transaction.atomic():
+        candidates = list(waiting.values_list("pk", flat=True)[:limit])
+        # Lock them, then look again: another wave may have taken some meanwhile.
+        locked = lock_rows(Order.objects.filter(pk__in=candidates).only("order_no"))
+        numbers = {o.pk: o.order_no for o in locked}
+        still = set(waiting.filter(pk__in=candidates).values_list("pk", flat=True))
+        wave = [pk for pk in candidates if pk in still]
+        results = stock_reserve_orders(actor=actor, order_ids=wave)
+    reserved = [numbers[pk] for pk in wave if results[pk].reserved]
+    short = {
+        numbers[pk]: results[pk].shortages for pk in wave if not results[pk].reserved
+    }
+    return reserved, short
 
 
 @with_lock_retries
@@ -147,7 +169,7 @@ def pick_list_create(
             .values_list("pk", flat=True)[:limit]
         )
         # Lock them, then look again: another wave may have taken some meanwhile.
-        list(Order.objects.filter(pk__in=candidates).order_by("pk").select_for_update())
+        lock_rows(Order.objects.filter(pk__in=candidates))
         ready = set(
             selectors.orders_ready_to_pick(shop_id=shop_id)
             .filter(pk__in=candidates)
@@ -379,9 +401,16 @@ def _quarantine_failed(
         (level, taking[level.pk])
         for level in StockLevel.objects.filter(pk__in=taking).order_by("pk")
     ]
-    # Lock the SKU's levels (the order row is already locked: same order as stock).
+    # Lock the levels of every SKU the order holds (the order row is already locked:
+    # `core.locks`), all at once: releasing the reservation below locks them again.
+    held_skus = Reservation.objects.filter(
+        line__order=order, state=Reservation.State.ACTIVE
+    ).values_list("level__sku_id", flat=True)
     locked = {
-        lv.pk: lv for lv in lock_levels(sku_ids=[level.sku_id for level, _n in plan])
+        lv.pk: lv
+        for lv in lock_levels(
+            sku_ids={level.sku_id for level, _n in plan} | set(held_skus)
+        )
     }
     if any(locked[lv.pk].available < n for lv, n in plan):
         # No spare unit on the shelf: the defective units are the reserved ones.
@@ -536,7 +565,7 @@ def _close_when_finished(pick_list: PickList) -> None:
     """Close a pick list once none of its orders is still paid and unshipped."""
     waiting = pick_list.entries.filter(order__status=Order.Status.PAID).exists()
     if not waiting:
-        _close(PickList.objects.select_for_update().get(pk=pick_list.pk))
+        _close(lock_row(PickList.objects.all(), pick_list.pk))
 
 
 # --- courier delays (LOG-2.3) ---------------------------------------------------
@@ -553,10 +582,10 @@ def courier_delay_declare(
     province = _bounded(province, 20, _("省份"))
     note = _bounded(note, 300, _("说明"))
     with transaction.atomic():
-        if (
-            CourierDelay.objects.select_for_update()
-            .filter(courier=courier, province=province, lifted_at__isnull=True)
-            .exists()
+        if lock_rows(
+            CourierDelay.objects.filter(
+                courier=courier, province=province, lifted_at__isnull=True
+            )
         ):
             raise ValidationError(_("该快递延误已登记，尚未解除"))
         delay = CourierDelay.objects.create(
@@ -611,7 +640,7 @@ def _hold_orders(*, actor: Any, delay: CourierDelay) -> list[Hold]:
 def courier_delay_apply(*, actor: Any, delay: CourierDelay) -> int:
     """Hold the orders of a delayed courier that arrived since it was declared."""
     with transaction.atomic():
-        delay = CourierDelay.objects.select_for_update().get(pk=delay.pk)
+        delay = lock_row(CourierDelay.objects.all(), delay.pk)
         if not delay.active:
             raise ValidationError(_("该快递延误已解除"))
         holds = _hold_orders(actor=actor, delay=delay)
@@ -630,7 +659,7 @@ def courier_delay_lift(
     """Lift a delay; by default release the holds it made, except where another
     active delay of the same courier still covers the order's province."""
     with transaction.atomic():
-        delay = CourierDelay.objects.select_for_update().get(pk=delay.pk)
+        delay = lock_row(CourierDelay.objects.all(), delay.pk)
         if not delay.active:
             raise ValidationError(_("该快递延误已解除"))
         delay.lifted_at = clock.now()
@@ -638,9 +667,10 @@ def courier_delay_lift(
         delay.save(update_fields=["lifted_at", "lifted_by"])
         released = 0
         if release_holds:
-            for hold in delay.holds.filter(released_at__isnull=True).select_related(
-                "order"
-            ):
+            open_holds = delay.holds.filter(released_at__isnull=True)
+            # The orders first, all at once by key (`core.locks`), then each hold.
+            lock_rows(Order.objects.filter(pk__in=open_holds.values("order_id")))
+            for hold in open_holds.select_related("order").order_by("pk"):
                 if selectors.delay_covering(
                     courier=delay.courier, province=hold.order.province
                 ):

@@ -85,7 +85,7 @@ def reserve_waiting(request: HttpRequest) -> HttpResponse:
         summary = services.orders_reserve_waiting(
             actor=request.user,
             shop_id=_int(request.POST.get("shop")),
-            limit=_int(request.POST.get("limit")) or services.MAX_WAVE,
+            limit=_int(request.POST.get("limit")) or services.MAX_RESERVE_WAVE,
         )
     except ValidationError as exc:
         _error(request, exc)

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from shopops.catalog.models import Category, Sku
 from shopops.core import clock
 from shopops.core.audit import audit_record
+from shopops.core.locks import lock_row
 from shopops.core.models import AuditEntry
 from shopops.stock import services
+from shopops.stock.locks import lock_levels
 from shopops.stock.models import (
     CountLine,
     CountSheet,
@@ -111,7 +113,7 @@ def count_sheet_create(
 
 
 def _lock_sheet(sheet: CountSheet, *states: str) -> CountSheet:
-    locked = CountSheet.objects.select_for_update().get(pk=sheet.pk)
+    locked = lock_row(CountSheet.objects.all(), sheet.pk)
     if locked.state not in states:
         raise ValidationError(
             _("盘点单 #%(id)d 状态是「%(state)s」，不能这样操作")
@@ -283,6 +285,9 @@ def count_sheet_post(*, actor: Any, sheet: CountSheet) -> CountPostResult:
         lines = list(
             sheet.lines.select_related("level__sku", "level__lot").order_by("pk")
         )
+        # The sheet, then every level of its SKUs at once, by key (`core.locks`): each
+        # adjustment and quarantine below locks its SKU's levels again.
+        lock_levels(sku_ids={line.level.sku_id for line in lines})
         for line in lines:
             delta = (line.counted or 0) - line.expected
             code = line.level.sku.outer_code

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Sku
 from shopops.core import clock
-from shopops.core.audit import audit_record
+from shopops.core.audit import audit_record, audit_records
+from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
 from shopops.orders.models import HoldReason, Order, OrderLine
 from shopops.stock.locks import lock_levels, with_lock_retries
@@ -338,17 +339,74 @@ def _fefo_key(level: StockLevel) -> tuple[dt.date, int, str]:
 
 def _open_quantities(order: Order) -> dict[OrderLine, int]:
     """Return each line with a SKU and the units it still needs reserved."""
-    lines = list(order.lines.filter(sku__isnull=False).order_by("pk"))
+    return _open_quantities_of([order]).get(order.pk, {})
+
+
+def _open_quantities_of(orders: list[Order]) -> dict[int, dict[OrderLine, int]]:
+    """Return, per order id, each line with a SKU and the units it still needs
+    reserved (lines in primary-key order): two queries for any number of orders."""
+    lines = list(
+        OrderLine.objects.filter(order__in=orders, sku__isnull=False)
+        .only("order_id", "sku_id", "outer_code", "quantity")
+        .order_by("pk")
+    )
     held: dict[int, int] = defaultdict(int)
     for line_id, quantity in Reservation.objects.filter(
-        line__in=lines, state__in=[Reservation.State.ACTIVE, Reservation.State.SHIPPED]
+        line__order__in=orders,
+        state__in=[Reservation.State.ACTIVE, Reservation.State.SHIPPED],
     ).values_list("line_id", "quantity"):
         held[line_id] += quantity
-    return {
-        line: line.quantity - held[line.pk]
-        for line in lines
-        if line.quantity > held[line.pk]
-    }
+    needs: dict[int, dict[OrderLine, int]] = defaultdict(dict)
+    for line in lines:
+        if line.quantity > held[line.pk]:
+            needs[line.order_id][line] = line.quantity - held[line.pk]
+    return needs
+
+
+Plan = list[tuple[OrderLine, StockLevel, int]]
+
+
+def _by_sku_fefo(levels: list[StockLevel]) -> dict[int, list[StockLevel]]:
+    """Group locked levels by SKU, each SKU's in the order they are taken (FEFO)."""
+    by_sku: dict[int, list[StockLevel]] = defaultdict(list)
+    for level in sorted(levels, key=_fefo_key):
+        by_sku[level.sku_id].append(level)
+    return by_sku
+
+
+def _plan(
+    needs: dict[OrderLine, int],
+    by_sku: dict[int, list[StockLevel]],
+    left: dict[int, int],
+) -> tuple[Plan, dict[str, int]]:
+    """Plan one order on the locked levels: which level gives how many units to which
+    line, first expiry first out. Return the plan and the shortages (outer code →
+    units short); `left` (available units per level) is not changed — the caller
+    takes the plan off it only when there is no shortage (all or nothing)."""
+    plan: Plan = []
+    shortages: dict[str, int] = {}
+    taken: dict[int, int] = defaultdict(int)
+    for line, quantity in needs.items():
+        remaining = quantity
+        for level in by_sku.get(line.sku_id or 0, []):
+            take = min(remaining, left[level.pk] - taken[level.pk])
+            if take > 0:
+                plan.append((line, level, take))
+                taken[level.pk] += take
+                remaining -= take
+            if remaining == 0:
+                break
+        if remaining:
+            code = line.outer_code or str(line.sku_id)
+            shortages[code] = shortages.get(code, 0) + remaining
+    return plan, shortages
+
+
+def _shortage_note(shortages: dict[str, int]) -> str:
+    return "；".join(
+        _("%(code)s 缺 %(n)d") % {"code": code, "n": n}
+        for code, n in sorted(shortages.items())
+    )
 
 
 @with_lock_retries
@@ -364,26 +422,10 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
         if not needs:
             return ReserveResult(reserved=True)
         levels = lock_levels(sku_ids=[line.sku_id for line in needs if line.sku_id])
-        by_sku: dict[int, list[StockLevel]] = defaultdict(list)
-        for level in sorted(levels, key=_fefo_key):
-            by_sku[level.sku_id].append(level)
         # Plan first, on the locked rows; write only when every line can be served.
-        plan: list[tuple[OrderLine, StockLevel, int]] = []
-        shortages: dict[str, int] = {}
-        left: dict[int, int] = {lv.pk: lv.available for lv in levels}
-        for line, quantity in needs.items():
-            remaining = quantity
-            for level in by_sku.get(line.sku_id or 0, []):
-                take = min(remaining, left[level.pk])
-                if take > 0:
-                    plan.append((line, level, take))
-                    left[level.pk] -= take
-                    remaining -= take
-                if remaining == 0:
-                    break
-            if remaining:
-                code = line.outer_code or str(line.sku_id)
-                shortages[code] = shortages.get(code, 0) + remaining
+        plan, shortages = _plan(
+            needs, _by_sku_fefo(levels), {lv.pk: lv.available for lv in levels}
+        )
         if shortages:
             if (
                 not order.holds.filter(
@@ -391,12 +433,11 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
                 ).exists()
                 and order.status == Order.Status.PAID
             ):
-                note = "；".join(
-                    _("%(code)s 缺 %(n)d") % {"code": code, "n": n}
-                    for code, n in sorted(shortages.items())
-                )
                 order_hold(
-                    actor=actor, order=order, reason=HoldReason.OUT_OF_STOCK, note=note
+                    actor=actor,
+                    order=order,
+                    reason=HoldReason.OUT_OF_STOCK,
+                    note=_shortage_note(shortages),
                 )
             return ReserveResult(reserved=False, shortages=shortages)
         now = clock.now()
@@ -423,6 +464,144 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
             changes={"lines": len(needs), "units": sum(needs.values())},
         )
     return ReserveResult(reserved=True, reservations=reservations)
+
+
+@with_lock_retries
+def stock_reserve_orders(
+    *, actor: Any, order_ids: list[int]
+) -> dict[int, ReserveResult]:
+    """Reserve a wave of orders in one transaction, in the sequence given (oldest
+    first): the same result as `stock_reserve_order` called for each in turn — every
+    order all or nothing, first expiry first out, an order that cannot be served held
+    as out of stock — but set-based: the orders are locked once, then the levels of
+    all their SKUs once (`core.locks`: orders, then levels, by primary key), and the
+    reservations, movements and audit rows are written in bulk, each level's reserved
+    units in one update. Return each order's result by id."""
+    from shopops.orders.models import Hold
+    from shopops.orders.services import order_hold
+
+    results: dict[int, ReserveResult] = {}
+    with transaction.atomic():
+        locked = {
+            o.pk: o
+            for o in lock_rows(
+                Order.objects.filter(pk__in=order_ids).only("order_no", "status")
+            )
+        }
+        wave = [locked[pk] for pk in dict.fromkeys(order_ids) if pk in locked]
+        needs_of = _open_quantities_of(wave)
+        levels = lock_levels(
+            sku_ids={
+                line.sku_id
+                for needs in needs_of.values()
+                for line in needs
+                if line.sku_id
+            }
+        )
+        by_sku = _by_sku_fefo(levels)
+        left = {lv.pk: lv.available for lv in levels}
+        planned: list[tuple[Order, Plan, dict[OrderLine, int]]] = []
+        short: dict[int, dict[str, int]] = {}
+        for order in wave:
+            needs = needs_of.get(order.pk)
+            if not needs:
+                results[order.pk] = ReserveResult(reserved=True)
+                continue
+            plan, shortages = _plan(needs, by_sku, left)
+            if shortages:
+                short[order.pk] = shortages
+                results[order.pk] = ReserveResult(reserved=False, shortages=shortages)
+                continue
+            for _line, level, quantity in plan:
+                left[level.pk] -= quantity
+            planned.append((order, plan, needs))
+        _write_reservations(actor=actor, planned=planned, results=results)
+        already_held = set(
+            Hold.objects.filter(
+                order_id__in=short,
+                reason=HoldReason.OUT_OF_STOCK,
+                released_at__isnull=True,
+            ).values_list("order_id", flat=True)
+        )
+        for order_id, shortages in short.items():
+            order = locked[order_id]
+            if order_id not in already_held and order.status == Order.Status.PAID:
+                order_hold(
+                    actor=actor,
+                    order=order,
+                    reason=HoldReason.OUT_OF_STOCK,
+                    note=_shortage_note(shortages),
+                )
+    return results
+
+
+def _write_reservations(
+    *,
+    actor: Any,
+    planned: list[tuple[Order, Plan, dict[OrderLine, int]]],
+    results: dict[int, ReserveResult],
+) -> None:
+    """Write the planned reservations of a wave set-based: one statement run for
+    every level (its reserved units, summed), for every movement and for every
+    reservation, then the audit rows in bulk. The wave's results carry no
+    `Reservation` objects (the rows are in the database)."""
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    by_user = actor.pk if getattr(actor, "is_authenticated", False) else None
+    active = Reservation.State.ACTIVE.value
+    per_level: dict[int, int] = defaultdict(int)
+    movements: list[tuple[Any, ...]] = []
+    reservations: list[tuple[Any, ...]] = []
+    for order, plan, _needs in planned:
+        for line, level, quantity in plan:
+            per_level[level.pk] += quantity
+            level.reserved += quantity
+            movements.append(
+                (now, Movement.Kind.RESERVATION.value, level.pk, quantity)
+                + (order.pk, order.order_no, by_user)
+            )
+            reservations.append((line.pk, level.pk, quantity, active, now))
+        results[order.pk] = ReserveResult(reserved=True)
+    # The levels in key order (they are locked already), each in one update.
+    _execute_many(
+        "UPDATE {stocklevel} SET reserved = reserved + %s WHERE id = %s",
+        [(quantity, pk) for pk, quantity in sorted(per_level.items())],
+    )
+    _execute_many(
+        "INSERT INTO {movement} (at, kind, level_id, on_hand_delta, reserved_delta,"
+        " quarantined_delta, order_id, reference, reason, actor_id)"
+        " VALUES (%s, %s, %s, 0, %s, 0, %s, %s, '', %s)",
+        movements,
+    )
+    _execute_many(
+        "INSERT INTO {reservation} (line_id, level_id, quantity, state, created_at,"
+        " returned_quantity) VALUES (%s, %s, %s, %s, %s, 0)",
+        reservations,
+    )
+    audit_records(
+        actor=actor,
+        verb="stock.reserve",
+        action=AuditEntry.Action.ACTION,
+        entries=[
+            (order, {"lines": len(needs), "units": sum(needs.values())})
+            for order, _plan, needs in planned
+        ],
+    )
+
+
+def _execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run one statement of the ledger's tables (named in braces) for every row."""
+    if not rows:
+        return
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in (
+            ("stocklevel", StockLevel),
+            ("movement", Movement),
+            ("reservation", Reservation),
+        )
+    }
+    with connection.cursor() as cursor:
+        cursor.executemany(sql.format(**tables), rows)
 
 
 @with_lock_retries
@@ -479,8 +658,9 @@ def stock_serve_held_orders(
 
 
 def _lock_order(order: Order) -> Order:
-    """Lock the order row first: every stock service locks order, then levels."""
-    return Order.objects.select_for_update().get(pk=order.pk)
+    """Lock the order row first: every stock service locks order, then levels
+    (`core.locks`)."""
+    return lock_row(Order.objects.all(), order.pk)
 
 
 def _active_reservations(order: Order) -> list[Reservation]:
