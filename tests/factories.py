@@ -7,11 +7,11 @@ the row has one (staff, shops), with defaults a test may override:
   record, in the role's department; its password is `PASSWORD`.
 - `shop(code="main", name="", platform="tmall", **fields)`: a storefront.
 - `supplier(code=None, lead_time_days=3, **fields)`: an active supplier.
-- `sku(code=None, supplier=None, shelf_life_days=None, cost="80.00")`: an active SKU
-  of a tent of its own (category 帐篷, list price 199.00).
+- `sku(code=None, supplier=None, shelf_life_days=None, cost="80.00", title=...,
+  category="帐篷", price="199.00")`: an active SKU of a product of its own.
 - `order(shop, *lines, **fields)`: a paid, unshipped order with `(sku, quantity)`
-  lines at 199.00; `created_at` / `paid_at` may be shop-local "YYYY-MM-DD HH:MM"
-  strings.
+  lines at 199.00 (or `(sku, quantity, price)`); `created_at` / `paid_at` may be
+  shop-local "YYYY-MM-DD HH:MM" strings.
 - `at_local(text)`: the aware instant of a shop-local time; `json_client(staff)`: a
   new test client signed in as `staff` that asks for JSON.
 
@@ -110,28 +110,31 @@ def sku(
     supplier: Any = None,
     shelf_life_days: int | None = None,
     cost: str = "80.00",
+    *,
+    title: str = "",
+    category: str = "帐篷",
+    price: str = "199.00",
 ) -> Any:
-    """Return a new active SKU of a product of its own, whose default supplier is
-    `supplier`."""
+    """Return a new active SKU of a product of its own (`title`, in `category`, at
+    `price`), whose default supplier is `supplier`."""
     from shopops.catalog.models import Category, Product, Sku
 
     code = code or f"SKU-{next(_numbers):04d}"
-    category, _ = Category.objects.get_or_create(name="帐篷")
     product = Product.objects.create(
         code=f"P-{code}",
-        title=f"双人帐篷 {code}",
-        category=category,
+        title=title or f"双人帐篷 {code}",
+        category=Category.objects.get_or_create(name=category)[0],
         cost_price=Decimal(cost),
-        list_price=Decimal("199.00"),
+        list_price=Decimal(price),
         shelf_life_days=shelf_life_days,
         default_supplier=supplier,
     )
     return Sku.objects.create(product=product, outer_code=code)
 
 
-def order(shop: Any, *lines: tuple[Any, int], **fields: Any) -> Any:
+def order(shop: Any, *lines: tuple[Any, ...], **fields: Any) -> Any:
     """Return a new order of `shop`, paid and unshipped unless `fields` say otherwise,
-    with `(sku, quantity)` lines at 199.00 each.
+    with `(sku, quantity)` lines at 199.00 each, or `(sku, quantity, price)` lines.
 
     Without `created_at` it was created when it was paid (or now); without `paid_at`
     it was paid when it was created (unpaid if its status awaits payment).
@@ -173,13 +176,13 @@ def order(shop: Any, *lines: tuple[Any, int], **fields: Any) -> Any:
     }
     values.update(fields)
     made = Order.objects.create(**values)
-    for line_sku, quantity in lines:
+    for line_sku, quantity, *price in lines:
         OrderLine.objects.create(
             order=made,
             sku=line_sku,
             outer_code=line_sku.outer_code,
             title=line_sku.product.title,
-            price=Decimal("199.00"),
+            price=Decimal(price[0] if price else "199.00"),
             quantity=quantity,
         )
     return made
