@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Sku
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.models import AuditEntry
 from shopops.orders.models import HoldReason, Order, OrderLine
@@ -71,7 +71,7 @@ def _move(
     level: StockLevel,
     *,
     kind: str,
-    actor: Any,
+    actor: Actor,
     on_hand: int = 0,
     reserved: int = 0,
     quarantined: int = 0,
@@ -98,14 +98,14 @@ def _move(
         order=order,
         reference=reference,
         reason=reason[:200],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
     )
 
 
 @with_lock_retries
 def stock_receive(
     *,
-    actor: Any,
+    actor: Actor,
     sku: Sku,
     quantity: int,
     location: Location | None = None,
@@ -149,7 +149,7 @@ def stock_receive(
 @with_lock_retries
 def stock_adjust(
     *,
-    actor: Any,
+    actor: Actor,
     level: StockLevel,
     delta: int,
     reason: str,
@@ -189,7 +189,7 @@ class Transfer:
 @with_lock_retries
 def stock_transfer(
     *,
-    actor: Any,
+    actor: Actor,
     level: StockLevel,
     quantity: int,
     location: Location,
@@ -254,7 +254,7 @@ def stock_transfer(
 
 @with_lock_retries
 def stock_quarantine(
-    *, actor: Any, level: StockLevel, quantity: int, reason: str
+    *, actor: Actor, level: StockLevel, quantity: int, reason: str
 ) -> Movement:
     """Set units aside (damaged, failed QC): they stay on hand but are not available."""
     if quantity <= 0:
@@ -285,7 +285,7 @@ QUARANTINE_OUTCOMES = (Movement.Kind.UNQUARANTINE, Movement.Kind.SCRAP)
 
 @with_lock_retries
 def stock_quarantine_resolve(
-    *, actor: Any, level: StockLevel, quantity: int, outcome: str, reason: str
+    *, actor: Actor, level: StockLevel, quantity: int, outcome: str, reason: str
 ) -> Movement:
     """Settle quarantined units once inspected: UNQUARANTINE puts them back on sale
     (available rises); SCRAP writes them off (on hand and quarantined fall together,
@@ -352,7 +352,7 @@ def _open_quantities(order: Order) -> dict[OrderLine, int]:
 
 
 @with_lock_retries
-def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
+def stock_reserve_order(*, actor: Actor, order: Order) -> ReserveResult:
     """Reserve every line of a paid order, or nothing: two orders never get the same
     unit. An order that cannot be reserved is held as out of stock, which hands it to
     the evening customer service."""
@@ -426,7 +426,7 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
 
 
 @with_lock_retries
-def _serve_held_order(*, actor: Any, order: Order, note: str) -> bool:
+def _serve_held_order(*, actor: Actor, order: Order, note: str) -> bool:
     """Reserve a held order and release its out-of-stock hold, together or not at all;
     the customer service who told the buyer it was out of stock hears that it ships."""
     from django.urls import reverse
@@ -455,7 +455,7 @@ def _serve_held_order(*, actor: Any, order: Order, note: str) -> bool:
 
 def stock_serve_held_orders(
     *,
-    actor: Any,
+    actor: Actor,
     sku_ids: list[int] | None = None,
     shop_id: int | None = None,
     note: str = "",
@@ -492,7 +492,7 @@ def _active_reservations(order: Order) -> list[Reservation]:
 
 
 @with_lock_retries
-def stock_release_order(*, actor: Any, order: Order, reason: str = "") -> int:
+def stock_release_order(*, actor: Actor, order: Order, reason: str = "") -> int:
     """Give back an order's reserved stock (cancelled, refunded); return the units."""
     with transaction.atomic():
         order = _lock_order(order)
@@ -528,7 +528,7 @@ def stock_release_order(*, actor: Any, order: Order, reason: str = "") -> int:
 
 
 @with_lock_retries
-def stock_ship_order(*, actor: Any, order: Order, reference: str = "") -> int:
+def stock_ship_order(*, actor: Actor, order: Order, reference: str = "") -> int:
     """Consume an order's reservations as it leaves the warehouse; return the units."""
     with transaction.atomic():
         order = _lock_order(order)
@@ -566,7 +566,7 @@ class ReturnedLine:
 
 @with_lock_retries
 def stock_return_order(
-    *, actor: Any, order: Order, lines: list[ReturnedLine], reason: str = ""
+    *, actor: Actor, order: Order, lines: list[ReturnedLine], reason: str = ""
 ) -> list[Movement]:
     """Take back goods a buyer returned: each line's units go back to the levels (lot
     and location) they shipped from, as RETURN movements; damaged units are set aside
@@ -650,7 +650,7 @@ def stock_return_order(
     return movements
 
 
-def warehouse_create(*, actor: Any, code: str, name: str) -> Warehouse:
+def warehouse_create(*, actor: Actor, code: str, name: str) -> Warehouse:
     """Add a warehouse (the first one becomes the default) with its default location."""
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -676,7 +676,7 @@ def warehouse_create(*, actor: Any, code: str, name: str) -> Warehouse:
     return warehouse
 
 
-def location_create(*, actor: Any, warehouse: Warehouse, code: str) -> Location:
+def location_create(*, actor: Actor, warehouse: Warehouse, code: str) -> Location:
     """Add a shelf place to a warehouse (codes sort in walking order: A-01-02)."""
     code = code.strip().upper()
     if not code:
