@@ -33,7 +33,6 @@ import datetime as dt
 import gc
 import io
 import os
-import random
 import resource
 import sqlite3
 import sys
@@ -53,171 +52,35 @@ RATIO_FLOOR = 0.25
 REIMPORT_FLOOR = 2.0
 RSS_FLOOR_MB = 300
 
-ORDER_HEADER = [
-    "订单编号",
-    "买家会员名",
-    "买家应付货款",
-    "买家应付邮费",
-    "总金额",
-    "买家实际支付金额",
-    "订单状态",
-    "买家留言",
-    "收货人姓名",
-    "收货地址 ",
-    "联系手机",
-    "订单创建时间",
-    "订单付款时间 ",
-    "物流单号",
-    "物流公司",
-    "订单备注",
-    "宝贝总数量",
-    "店铺名称",
-    "订单关闭原因",
-    "退款金额",
-    "发货时间",
-    "商家备忘",
-]
-ITEM_HEADER = [
-    "订单编号",
-    "标题",
-    "价格",
-    "购买数量",
-    "外部系统编号",
-    "商品属性",
-    "套餐信息",
-    "备注",
-    "订单状态",
-    "商家编码",
-]
-PLACES = [
-    ("浙江省", "杭州市", "西湖区"),
-    ("浙江省", "宁波市", "鄞州区"),
-    ("江苏省", "南京市", "玄武区"),
-    ("广东省", "深圳市", "南山区"),
-    ("广东省", "广州市", "天河区"),
-    ("上海", "上海市", "浦东新区"),
-    ("北京", "北京市", "朝阳区"),
-    ("四川省", "成都市", "武侯区"),
-    ("内蒙古自治区", "呼和浩特市", "新城区"),
-    ("新疆维吾尔自治区", "乌鲁木齐市", "天山区"),
-]
-STREETS = ["文三路", "人民路", "解放大道", "中山路", "建设路", "科技园路"]
-SURNAMES = "张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚"
-PRODUCTS = [
-    ("山野 双人帐篷 防暴雨", "TENT-2P", ["军绿色", "橙色"], Decimal("399.00")),
-    ("山野 户外炉头 分体式", "STOVE-1", ["标准款"], Decimal("129.00")),
-    ("山野 防潮垫 加厚", "MAT-1", ["单人", "双人"], Decimal("59.90")),
-    ("山野 头灯 USB 充电", "LAMP-1", ["黑色"], Decimal("79.00")),
-    ("山野 登山杖 碳素", "POLE-1", ["一对装"], Decimal("168.00")),
-    ("山野 睡袋 羽绒 -10℃", "BAG-1", ["M", "L"], Decimal("459.00")),
-]
-STATUSES = [
-    ("交易成功", 50),
-    ("卖家已发货，等待买家确认", 15),
-    ("买家已付款，等待卖家发货", 15),
-    ("买家已付款,等待卖家发货", 5),
-    ("等待买家付款", 8),
-    ("交易关闭", 7),
-]
-COURIERS = ["中通快递", "圆通速递", "顺丰速运", "韵达快递"]
+# The files: the seller center's reports, written by the generator the tests use too
+# (`generate` is its `write_reports`; the other names stay importable from here).
+from shopops.orders.importers.sellercenter_files import (  # noqa: E402
+    COURIERS,
+    GIVEN,
+    ITEM_HEADER,
+    ORDER_HEADER,
+    PLACES,
+    PRODUCTS,
+    STATUSES,
+    STREETS,
+    SURNAMES,
+)
+from shopops.orders.importers.sellercenter_files import (  # noqa: E402
+    write_reports as generate,
+)
 
-
-# --- the files --------------------------------------------------------------------
-
-
-def generate(orders: int, seed: int, folder: Path) -> tuple[Path, Path, int]:
-    """Write the two reports; return their paths and the number of item rows."""
-    rng = random.Random(seed)
-    statuses = [s for s, _w in STATUSES]
-    weights = [w for _s, w in STATUSES]
-    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)  # written as shop-local text
-    order_path = folder / "ExportOrderList202401.csv"
-    item_path = folder / "ExportOrderDetailList202401.csv"
-    item_rows = 0
-    with (
-        order_path.open("w", encoding="gbk", newline="") as of,
-        item_path.open("w", encoding="gbk", newline="") as itf,
-    ):
-        ow = csv.writer(of, lineterminator="\r\n")
-        iw = csv.writer(itf, lineterminator="\r\n")
-        ow.writerow(ORDER_HEADER)
-        iw.writerow(ITEM_HEADER)
-        for n in range(orders):
-            no = str(
-                4_000_000_000_000_000_000 + n * 7919 % 999_999_937 * 1000 + n % 1000
-            )
-            status = rng.choices(statuses, weights)[0]
-            created = start + dt.timedelta(seconds=n * 86400 * 300 // max(orders, 1))
-            created += dt.timedelta(seconds=rng.randrange(60))
-            paid = status not in ("等待买家付款",) and not (
-                status == "交易关闭" and rng.random() < 0.7
-            )
-            province, city, district = rng.choice(PLACES)
-            buyer = rng.randrange(max(1, orders * 7 // 10))
-            lines = []
-            goods = Decimal(0)
-            for _ in range(rng.choice((1, 2, 3))):
-                title, code, options, price = rng.choice(PRODUCTS)
-                option = rng.choice(options)
-                quantity = rng.choice((1, 1, 1, 2))
-                goods += price * quantity
-                lines.append((title, price, quantity, code, option))
-            postage = Decimal("0.00") if goods >= 99 else Decimal("10.00")
-            total = goods + postage
-            refunded = Decimal("0.00")
-            if status == "交易成功" and rng.random() < 0.05:
-                refunded = lines[0][1]
-            shipped = status in ("交易成功", "卖家已发货，等待买家确认")
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-            ow.writerow(
-                [
-                    f'="{no}"',
-                    f"tb_buyer{buyer:07d}",
-                    f"{goods:.2f}",
-                    f"{postage:.2f}",
-                    f"{total:.2f}元" if n % 10 == 0 else f"{total:.2f}",
-                    f"{total:.2f}" if paid else "0.00",
-                    status,
-                    "请尽快发货" if n % 17 == 0 else "",
-                    name,
-                    f"{province} {city} {district} {rng.choice(STREETS)} "
-                    f"{rng.randrange(1, 999)} 号",
-                    f"'1{rng.randrange(3, 9)}{rng.randrange(10**9):09d}",
-                    f"{created:%Y-%m-%d %H:%M:%S}",
-                    f"{created + dt.timedelta(minutes=2):%Y-%m-%d %H:%M:%S}"
-                    if paid
-                    else "",
-                    f"'YT{rng.randrange(10**12):012d}" if shipped else "",
-                    rng.choice(COURIERS) if shipped else "",
-                    "",
-                    str(sum(q for _t, _p, q, _c, _o in lines)),
-                    "山野户外旗舰店",
-                    "买家不想买了" if status == "交易关闭" else "",
-                    f"{refunded:.2f}",
-                    f"{created + dt.timedelta(days=1):%Y-%m-%d %H:%M:%S}"
-                    if shipped
-                    else "",
-                    "",
-                ]
-            )
-            for title, price, quantity, code, option in lines:
-                iw.writerow(
-                    [
-                        f'="{no}"',
-                        title,
-                        f"{price:.2f}",
-                        str(quantity),
-                        code,
-                        f"颜色分类：{option}",
-                        "",
-                        "",
-                        status,
-                        f"{code}-{option}",
-                    ]
-                )
-                item_rows += 1
-    return order_path, item_path, item_rows
+__all__ = [
+    "COURIERS",
+    "GIVEN",
+    "ITEM_HEADER",
+    "ORDER_HEADER",
+    "PLACES",
+    "PRODUCTS",
+    "STATUSES",
+    "STREETS",
+    "SURNAMES",
+    "generate",
+]
 
 
 # --- the database -----------------------------------------------------------------

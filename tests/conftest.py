@@ -1,9 +1,19 @@
-"""Fixtures and factories shared by every test folder.
+"""Fixtures shared by every test folder; the factories behind them are in
+tests/factories.py (one set for all folders: a folder's conftest adds only what is its
+own).
 
 - `make_staff(role, username=None, shift="")`: a login of `role` with a Staff record,
   made through `org.services.staff_create`; its password is the `staff_password`
   fixture.
 - `make_shop(code="main", ...)` / `shop`: a storefront made through `shop_create`.
+- `make_supplier(code=None, lead_time_days=3, **fields)`: an active supplier.
+- `make_sku(code=None, supplier=None, shelf_life_days=None, cost="80.00")`: an active
+  SKU of a product of its own.
+- `make_order(*lines, shop_=None, **fields)`: an order of `shop` (or `shop_`), paid and
+  unshipped unless told otherwise, with `(sku, quantity)` lines; `created_at` and
+  `paid_at` may be shop-local "YYYY-MM-DD HH:MM" strings.
+- `make_paid_order`: the same factory (the stock and shipping tests' name for it).
+- `login(client, staff)`: sign `client` in as `staff` and return it.
 - `frozen_clock(when)`: freeze the clock at `when` (a shop-local "YYYY-MM-DD HH:MM[:SS]"
   string, or a datetime; naive means shop-local); call again to move it.
 - `api_client`: a Django test client whose requests send `Accept: application/json`.
@@ -17,34 +27,22 @@ never clobber each other's database.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-PASSWORD = "s3cret-Passw0rd"
-SHOP_TZ = ZoneInfo("Asia/Shanghai")
+from tests import factories
+from tests.factories import PASSWORD, ROLE_DEPARTMENTS, SHANGHAI
 
-# Department each role belongs to (seed/duties.md, "Organisation").
-ROLE_DEPARTMENTS = {
-    "general_manager": ("company", "公司"),
-    "ops_manager": ("ecommerce", "电商部"),
-    "marketing": ("marketing", "营销部"),
-    "logistics": ("logistics", "物流部"),
-    "shipping": ("shipping", "发货部"),
-    "design_lead": ("design", "美工部"),
-    "designer": ("design", "美工部"),
-    "customer_service": ("service", "客服部"),
-    "finance": ("finance", "财务部"),
-    "planning": ("planning", "策划部"),
-}
+SHOP_TZ = SHANGHAI
+
+__all__ = ["PASSWORD", "ROLE_DEPARTMENTS", "SHOP_TZ"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,32 +81,10 @@ def django_db_modify_db_settings(
             test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{os.getpid()}"
 
 
-_usernames = itertools.count(1)
-
-
 @pytest.fixture
 def make_staff(db: None) -> Callable[..., Any]:
     """Return a factory: `make_staff(role, username=None, shift="", **fields) -> Staff`."""
-    from shopops.org.services import department_ensure, staff_create
-
-    def factory(
-        role: str, username: str | None = None, shift: str = "", **fields: Any
-    ) -> Any:
-        code, name = ROLE_DEPARTMENTS[str(role)]
-        department = department_ensure(actor=None, code=code, name=name)
-        username = username or f"{role}-{next(_usernames)}"
-        return staff_create(
-            actor=None,
-            username=username,
-            password=PASSWORD,
-            name=fields.pop("name", username),
-            role=str(role),
-            department=department,
-            shift=shift,
-            **fields,
-        )
-
-    return factory
+    return factories.staff
 
 
 @pytest.fixture
@@ -120,25 +96,52 @@ def staff_password() -> str:
 @pytest.fixture
 def make_shop(db: None) -> Callable[..., Any]:
     """Return a factory: `make_shop(code="main", name=..., platform="tmall") -> Shop`."""
-    from shopops.org.services import shop_create
-
-    def factory(
-        code: str = "main", name: str = "", platform: str = "tmall", **fields: Any
-    ) -> Any:
-        return shop_create(
-            actor=None,
-            code=code,
-            name=name or f"户外旗舰店 {code}",
-            platform=platform,
-            **fields,
-        )
-
-    return factory
+    return factories.shop
 
 
 @pytest.fixture
 def shop(make_shop: Callable[..., Any]) -> Any:
     return make_shop()
+
+
+@pytest.fixture
+def make_supplier(db: None) -> Callable[..., Any]:
+    """Return a factory: `make_supplier(code=None, lead_time_days=3, **fields)`."""
+    return factories.supplier
+
+
+@pytest.fixture
+def make_sku(db: None) -> Callable[..., Any]:
+    """Return a factory: `make_sku(code=None, supplier=None, shelf_life_days=None,
+    cost="80.00") -> Sku`."""
+    return factories.sku
+
+
+@pytest.fixture
+def make_order(shop: Any) -> Callable[..., Any]:
+    """Return a factory: `make_order(*lines, shop_=None, **fields) -> Order`."""
+
+    def factory(*lines: tuple[Any, int], shop_: Any = None, **fields: Any) -> Any:
+        return factories.order(shop_ or shop, *lines, **fields)
+
+    return factory
+
+
+@pytest.fixture
+def make_paid_order(make_order: Callable[..., Any]) -> Callable[..., Any]:
+    """`make_order` under the name the stock and shipping tests use."""
+    return make_order
+
+
+@pytest.fixture
+def login() -> Callable[[Any, Any], Any]:
+    """Return `login(client, staff)`: sign `client` in as `staff`; return it."""
+
+    def sign_in(client: Any, staff: Any) -> Any:
+        client.force_login(staff.user)
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
-"""After-sales tests use the orders tests' fixtures (orders, SKUs, people, login, an
-API client per role)."""
+"""After-sales tests use the orders tests' people and API client per role (the
+factories are the shared ones of tests/conftest.py)."""
 
-from tests.orders.conftest import login, make_order, make_sku, people
+from tests.orders.conftest import people
 from tests.orders.test_api import as_role
 
-__all__ = ["as_role", "login", "make_order", "make_sku", "people"]
+__all__ = ["as_role", "people"]

@@ -5,12 +5,18 @@ to wait; the order's page shows it."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+
+from shopops.orders.importers.sellercenter_files import (
+    ORDER_HEADER,
+    PAID,
+    export_bytes,
+    item_row,
+    order_row,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -23,61 +29,55 @@ BUYER_MESSAGE = "请周末送达，谢谢"
 def gbk_reports() -> tuple[bytes, bytes]:
     """Return a small order report and item report as the seller center writes them:
     GBK, CRLF, `="…"` numbers, `'` phones, headers with trailing spaces."""
-    orders = io.StringIO()
-    writer = csv.writer(orders, lineterminator="\r\n")
-    writer.writerow(
+    # The order report's columns up to the payment time, without goods and postage.
+    orders = export_bytes(
+        ORDER_HEADER[:2] + ORDER_HEADER[4:13],
         [
-            "订单编号",
-            "买家会员名",
-            "总金额",
-            "买家实际支付金额",
-            "订单状态",
-            "买家留言",
-            "收货人姓名",
-            "收货地址 ",
-            "联系手机",
-            "订单创建时间",
-            "订单付款时间 ",
-        ]
+            order_row(
+                ORDER_NO,
+                买家会员名="tb_山野迷",
+                总金额="459.00元",
+                买家实际支付金额="459.00元",
+                订单状态=PAID,
+                买家留言=BUYER_MESSAGE,
+                收货人姓名="王小明",
+                联系手机=f"'{PHONE}",
+                订单付款时间="2024-05-01 10:01:30",
+            ),
+            order_row(
+                OTHER_NO,
+                买家会员名="tb_路人",
+                总金额="59.90",
+                买家实际支付金额="0.00",
+                订单状态="等待买家付款",
+                收货人姓名="赵六",
+                收货地址="上海 上海市 浦东新区 世纪大道 1 号",
+                联系手机="'13900000000",
+                订单创建时间="2024-05-01 11:00:00",
+                订单付款时间="",
+            ),
+        ],
     )
-    writer.writerow(
+    items = export_bytes(
+        ["订单编号", "标题", "价格", "购买数量", "商品属性", "商家编码"],
         [
-            f'="{ORDER_NO}"',
-            "tb_山野迷",
-            "459.00元",
-            "459.00元",
-            "买家已付款，等待卖家发货",
-            BUYER_MESSAGE,
-            "王小明",
-            "浙江省 杭州市 西湖区 文三路 100 号",
-            f"'{PHONE}",
-            "2024-05-01 10:00:00",
-            "2024-05-01 10:01:30",
-        ]
+            item_row(
+                ORDER_NO,
+                标题="山野 羽绒睡袋 -10℃",
+                价格="459.00",
+                商品属性="尺码：L",
+                商家编码="BAG-1-L",
+            ),
+            item_row(
+                OTHER_NO,
+                标题="山野 防潮垫",
+                价格="59.90",
+                商品属性="单人",
+                商家编码="MAT-1-S",
+            ),
+        ],
     )
-    writer.writerow(
-        [
-            f'="{OTHER_NO}"',
-            "tb_路人",
-            "59.90",
-            "0.00",
-            "等待买家付款",
-            "",
-            "赵六",
-            "上海 上海市 浦东新区 世纪大道 1 号",
-            "'13900000000",
-            "2024-05-01 11:00:00",
-            "",
-        ]
-    )
-    items = io.StringIO()
-    writer = csv.writer(items, lineterminator="\r\n")
-    writer.writerow(["订单编号", "标题", "价格", "购买数量", "商品属性", "商家编码"])
-    writer.writerow(
-        [f'="{ORDER_NO}"', "山野 羽绒睡袋 -10℃", "459.00", "1", "尺码：L", "BAG-1-L"]
-    )
-    writer.writerow([f'="{OTHER_NO}"', "山野 防潮垫", "59.90", "1", "单人", "MAT-1-S"])
-    return orders.getvalue().encode("gbk"), items.getvalue().encode("gbk")
+    return orders, items
 
 
 @pytest.fixture

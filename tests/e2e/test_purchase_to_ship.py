@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests import factories
+
 pytestmark = pytest.mark.e2e
 
 TRACKING = "SF1234567890123"
@@ -26,18 +28,12 @@ def unserved_order(live_server: Any, hold_reasons: None) -> Any:
     nothing in stock; their supplier sells gas by 12 at least."""
     from django.utils import timezone
 
-    from shopops.catalog.models import Category, Product, Sku, Supplier
-    from shopops.orders.models import Order, OrderLine
-    from shopops.org.services import shop_create
     from shopops.purchasing.services import supplier_price_set
     from shopops.stock.models import Location
     from shopops.stock.services import default_location
 
-    shop = shop_create(actor=None, code="e2e-buy", name="野径户外", platform="tmall")
-    supplier = Supplier.objects.create(
-        code="gear", name="杭州山野装备", lead_time_days=3, contact="张经理"
-    )
-    category = Category.objects.create(name="露营")
+    shop = factories.shop("e2e-buy", "野径户外")
+    supplier = factories.supplier("gear", name="杭州山野装备", phone="")
     warehouse = default_location().warehouse
     Location.objects.create(warehouse=warehouse, code="A-03")
     skus = {}
@@ -45,16 +41,15 @@ def unserved_order(live_server: Any, hold_reasons: None) -> Any:
         ("E2E-GAS", "高山气罐 230g", 1095, 12),
         ("E2E-POLE", "碳素登山杖", None, 1),
     ):
-        product = Product.objects.create(
-            code=f"P-{code}",
+        skus[code] = factories.sku(
+            code,
+            supplier,
+            shelf_life,
+            cost="20.00",
             title=title,
-            category=category,
-            cost_price=Decimal("20.00"),
-            list_price=Decimal("59.00"),
-            shelf_life_days=shelf_life,
-            default_supplier=supplier,
+            category="露营",
+            price="59.00",
         )
-        skus[code] = Sku.objects.create(product=product, outer_code=code)
         supplier_price_set(
             actor=None,
             supplier=supplier,
@@ -62,28 +57,16 @@ def unserved_order(live_server: Any, hold_reasons: None) -> Any:
             price=Decimal("18.50"),
             min_order_quantity=moq,
         )
-    paid = timezone.now() - dt.timedelta(hours=1)
-    order = Order.objects.create(
-        shop=shop,
+    return factories.order(
+        shop,
+        (skus["E2E-GAS"], 2, "59.00"),
+        (skus["E2E-POLE"], 1, "59.00"),
         order_no="500000000000000077",
         receiver_name="林一",
-        province="浙江省",
         courier="顺丰速运",
-        created_at=paid,
-        paid_at=paid,
-        status=Order.Status.PAID,
+        paid_at=timezone.now() - dt.timedelta(hours=1),
         paid_amount=Decimal("177.00"),
     )
-    for code, quantity in (("E2E-GAS", 2), ("E2E-POLE", 1)):
-        OrderLine.objects.create(
-            order=order,
-            sku=skus[code],
-            outer_code=code,
-            title=skus[code].product.title,
-            price=Decimal("59.00"),
-            quantity=quantity,
-        )
-    return order
 
 
 def _row(page: Any, code: str) -> Any:

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests import factories
+
 pytestmark = pytest.mark.e2e
 
 
@@ -20,9 +22,7 @@ def shipped_order(live_server: Any) -> Any:
     """An order of 2 stoves, shipped from shelf A-01."""
     from django.utils import timezone
 
-    from shopops.catalog.models import Category, Product, Sku
-    from shopops.orders.models import Order, OrderLine
-    from shopops.org.services import shop_create
+    from shopops.orders.models import Order
     from shopops.stock.models import Location
     from shopops.stock.services import (
         default_location,
@@ -31,34 +31,19 @@ def shipped_order(live_server: Any) -> Any:
         stock_ship_order,
     )
 
-    shop = shop_create(actor=None, code="e2e-ret", name="野径户外", platform="tmall")
-    product = Product.objects.create(
-        code="P-E2E-STOVE",
-        title="便携卡式炉",
-        category=Category.objects.create(name="炉具"),
-        cost_price=Decimal("60.00"),
-        list_price=Decimal("129.00"),
+    shop = factories.shop("e2e-ret", "野径户外")
+    sku = factories.sku(
+        "E2E-STOVE", cost="60.00", title="便携卡式炉", category="炉具", price="129.00"
     )
-    sku = Sku.objects.create(product=product, outer_code="E2E-STOVE")
     shelf = Location.objects.create(warehouse=default_location().warehouse, code="A-01")
     stock_receive(actor=None, sku=sku, quantity=5, location=shelf)
-    paid = timezone.now() - dt.timedelta(days=3)
-    order = Order.objects.create(
-        shop=shop,
+    order = factories.order(
+        shop,
+        (sku, 2, "129.00"),
         order_no="500000000000000088",
         receiver_name="周二",
-        created_at=paid,
-        paid_at=paid,
-        status=Order.Status.PAID,
+        paid_at=timezone.now() - dt.timedelta(days=3),
         paid_amount=Decimal("258.00"),
-    )
-    OrderLine.objects.create(
-        order=order,
-        sku=sku,
-        outer_code=sku.outer_code,
-        title=product.title,
-        price=Decimal("129.00"),
-        quantity=2,
     )
     assert stock_reserve_order(actor=None, order=order).reserved
     stock_ship_order(actor=None, order=order)

@@ -1,87 +1,20 @@
-"""Factories for the orders tests (the shared ones live in tests/conftest.py).
+"""Fixtures of the orders tests; the factories (`make_order`, `make_sku`, `login`,
+`at_local`…) are the shared ones of tests/conftest.py and tests/factories.py.
 
-- `make_order(shop=None, **fields)`: an order, paid and unshipped unless told otherwise;
-  `created_at` may be a shop-local "YYYY-MM-DD HH:MM" string.
-- `make_sku(code=None)`: an active SKU of a product of its own.
 - `people`: one login per role these tests need (evening customer service included).
-- `login(client, staff)`: sign `client` in as `staff` and return it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-_numbers = itertools.count(1)
+from tests.factories import at_local
 
-
-def at_local(text: str) -> dt.datetime:
-    """Return the aware instant of a shop-local "YYYY-MM-DD HH:MM[:SS]"."""
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def make_order(shop: Any) -> Callable[..., Any]:
-    from shopops.orders.models import Order
-
-    def factory(shop_: Any = None, **fields: Any) -> Order:
-        n = next(_numbers)
-        created = fields.pop("created_at", None) or timezone.now()
-        if isinstance(created, str):
-            created = at_local(created)
-        status = fields.pop("status", Order.Status.PAID)
-        paid = fields.pop("paid_amount", Decimal("199.00"))
-        values: dict[str, Any] = {
-            "shop": shop_ or shop,
-            "order_no": f"{4_000_000_000_000_000 + n}",
-            "buyer_member_name": f"buyer{n}",
-            "receiver_name": f"收货人{n}",
-            "receiver_phone": f"138{n:08d}",
-            "address": "浙江省 杭州市 西湖区 文三路 1 号",
-            "province": "浙江省",
-            "city": "杭州市",
-            "district": "西湖区",
-            "goods_amount": paid,
-            "postage": Decimal("0.00"),
-            "total_amount": paid,
-            "paid_amount": paid,
-            "status": status,
-            "created_at": created,
-            "paid_at": None if status == Order.Status.AWAITING_PAYMENT else created,
-            "courier": "中通快递",
-        }
-        values.update(fields)
-        return Order.objects.create(**values)
-
-    return factory
-
-
-@pytest.fixture
-def make_sku(db: None) -> Callable[..., Any]:
-    from shopops.catalog.models import Category, Product, Sku
-
-    def factory(code: str | None = None) -> Sku:
-        code = code or f"SKU-{next(_numbers)}"
-        category, _ = Category.objects.get_or_create(name="帐篷")
-        product = Product.objects.create(
-            code=f"P-{code}",
-            title=f"户外帐篷 {code}",
-            category=category,
-            cost_price=Decimal("100.00"),
-            list_price=Decimal("299.00"),
-        )
-        return Sku.objects.create(product=product, outer_code=code, attributes="蓝色")
-
-    return factory
+__all__ = ["People", "at_local", "people"]
 
 
 @dataclass
@@ -106,12 +39,3 @@ def people(make_staff: Callable[..., Any]) -> People:
         designer=make_staff("designer"),
         shipping=make_staff("shipping"),
     )
-
-
-@pytest.fixture
-def login() -> Callable[[Any, Any], Any]:
-    def sign_in(client: Any, staff: Any) -> Any:
-        client.force_login(staff.user)
-        return client
-
-    return sign_in

@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from shopops.aftersales import services as aftersales_services
 from shopops.orders import services
 from shopops.orders.models import Complaint, Hold, HoldReason, Order
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,7 @@ API = "/api/v1"
 @pytest.fixture
 def as_role(people):
     """Return `as_role(name)`: a new JSON client signed in as one of `people`."""
-
-    def sign_in(name: str) -> Client:
-        client = Client(HTTP_ACCEPT="application/json")
-        client.force_login(getattr(people, name).user)
-        return client
-
-    return sign_in
+    return lambda name: factories.json_client(getattr(people, name))
 
 
 def post(client: Any, path: str, data: dict[str, Any] | None = None) -> Any:

@@ -17,8 +17,7 @@ from shopops.core.models import Notification
 from shopops.core.services import duties_tick
 from shopops.orders import services
 from shopops.orders.models import Hold, HoldReason
-
-from .conftest import at_local
+from tests.factories import at_local
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,7 @@ import pytest
 
 from shopops.core.models import AuditEntry
 from shopops.customers.models import Customer
-from shopops.orders.importers.taobao import split_address
-from shopops.orders.imports import orders_import
-from shopops.orders.models import Order, OrderLine, OrderStatusChange
-
-from .test_import_files import (
+from shopops.orders.importers.sellercenter_files import (
     ITEM_HEADER,
     ORDER_HEADER,
     SHIPPED,
@@ -30,6 +26,9 @@ from .test_import_files import (
     item_row,
     order_row,
 )
+from shopops.orders.importers.taobao import split_address
+from shopops.orders.imports import orders_import
+from shopops.orders.models import Order, OrderLine, OrderStatusChange
 
 pytestmark = pytest.mark.django_db
 

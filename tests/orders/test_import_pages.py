@@ -14,15 +14,14 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from shopops.orders import imports
-from shopops.orders.models import ImportBatch, Order, OrderLine
-
-from .test_import_files import (
+from shopops.orders.importers.sellercenter_files import (
     ITEM_HEADER,
     ORDER_HEADER,
     export_bytes,
     item_row,
     order_row,
 )
+from shopops.orders.models import ImportBatch, Order, OrderLine
 
 pytestmark = pytest.mark.django_db
 

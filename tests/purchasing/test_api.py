@@ -11,6 +11,7 @@ from django.test import Client
 
 from shopops.purchasing.models import PurchaseOrder, PurchaseSuggestion, SupplierPrice
 from shopops.stock.models import StockLevel
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,8 @@ DAY = dt.date(2026, 11, 26)
 
 @pytest.fixture
 def as_role(people):
-    def sign_in(name: str) -> Client:
-        client = Client(HTTP_ACCEPT="application/json")
-        client.force_login(getattr(people, name).user)
-        return client
-
-    return sign_in
+    """Return `as_role(name)`: a new JSON client signed in as one of `people`."""
+    return lambda name: factories.json_client(getattr(people, name))
 
 
 def send(

@@ -20,8 +20,7 @@ from shopops.purchasing.models import (
     SupplierPrice,
     SupplierTerms,
 )
-
-from .conftest import at_local
+from tests.factories import at_local
 
 pytestmark = pytest.mark.django_db
 

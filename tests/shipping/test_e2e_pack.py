@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests import factories
 from tests.e2e.conftest import (  # noqa: F401 - fixtures shared with the e2e folder
     allow_sync_orm_beside_playwright,
     assert_assets_loaded,
@@ -41,55 +42,34 @@ def two_paid_orders(live_server: Any, hold_reasons: None) -> list[Any]:
     reasons' defaults (an earlier live-server test may have emptied the database)."""
     from django.utils import timezone
 
-    from shopops.catalog.models import Category, Product, Sku
-    from shopops.orders.models import Order, OrderLine
-    from shopops.org.services import shop_create
     from shopops.stock.models import Location
     from shopops.stock.services import default_location, stock_receive
 
-    shop = shop_create(actor=None, code="e2e-pack", name="野径户外", platform="tmall")
-    category = Category.objects.create(name="露营")
+    shop = factories.shop("e2e-pack", "野径户外")
     warehouse = default_location().warehouse
     skus = []
     for code, title, place in (
         ("E2E-TENT", "双人帐篷", "B-02"),
         ("E2E-STOVE", "卡式炉", "A-01"),
     ):
-        product = Product.objects.create(
-            code=f"P-{code}",
-            title=title,
-            category=category,
-            cost_price=Decimal("100.00"),
-            list_price=Decimal("299.00"),
+        sku = factories.sku(
+            code, cost="100.00", title=title, category="露营", price="299.00"
         )
-        sku = Sku.objects.create(product=product, outer_code=code)
         location, _ = Location.objects.get_or_create(warehouse=warehouse, code=place)
         stock_receive(actor=None, sku=sku, quantity=5, location=location)
         skus.append(sku)
     orders = []
     for n in range(2):
-        paid = timezone.now() - dt.timedelta(hours=2 - n)
-        order = Order.objects.create(
-            shop=shop,
-            order_no=f"40000000000000000{n}",
-            receiver_name=f"王{n}",
-            province="浙江省",
-            courier="中通快递",
-            created_at=paid,
-            paid_at=paid,
-            status=Order.Status.PAID,
-            paid_amount=Decimal("598.00"),
-        )
-        for sku in skus:
-            OrderLine.objects.create(
-                order=order,
-                sku=sku,
-                outer_code=sku.outer_code,
-                title=sku.product.title,
-                price=Decimal("299.00"),
-                quantity=1,
+        orders.append(
+            factories.order(
+                shop,
+                *((sku, 1, "299.00") for sku in skus),
+                order_no=f"40000000000000000{n}",
+                receiver_name=f"王{n}",
+                paid_at=timezone.now() - dt.timedelta(hours=2 - n),
+                paid_amount=Decimal("598.00"),
             )
-        orders.append(order)
+        )
     return orders
 
 

@@ -9,7 +9,6 @@ refund is `orders.services.order_refund_apply`, the goods' side
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Sku
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.locks import lock_row
 from shopops.core.models import AuditEntry
@@ -43,7 +43,7 @@ from shopops.stock.services import (
 
 def hold_outcome_record(
     *,
-    actor: Any,
+    actor: Actor,
     hold: Hold,
     outcome: str,
     note: str = "",
@@ -87,7 +87,7 @@ def hold_outcome_record(
 
 def after_sale_raise(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     kind: str,
     reason: str,
@@ -126,7 +126,7 @@ def after_sale_raise(
             exchange_quantity=exchange_quantity
             if kind == AfterSale.Kind.EXCHANGE
             else 0,
-            raised_by=actor,
+            raised_by=signed_in(actor),
             raised_at=clock.now(),
             hold=hold,
         )
@@ -152,7 +152,7 @@ def after_sale_raise(
 
 def after_sale_confirm(
     *,
-    actor: Any,
+    actor: Actor,
     after_sale: AfterSale,
     note: str = "",
     returned: list[ReturnedLine] | None = None,
@@ -180,7 +180,7 @@ def after_sale_confirm(
                     % {"amount": after_sale.amount, "left": refundable}
                 )
         after_sale.state = AfterSale.State.CONFIRMED
-        after_sale.decided_by = actor
+        after_sale.decided_by = signed_in(actor)
         after_sale.decided_at = clock.now()
         after_sale.decision_note = note.strip()
         after_sale.save(
@@ -231,7 +231,7 @@ def after_sale_confirm(
     return after_sale
 
 
-def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterSale:
+def after_sale_reject(*, actor: Actor, after_sale: AfterSale, note: str) -> AfterSale:
     if not note.strip():
         raise ValidationError(_("驳回需要说明原因"))
     note = _bounded(note, 300, _("驳回原因"))
@@ -240,7 +240,7 @@ def after_sale_reject(*, actor: Any, after_sale: AfterSale, note: str) -> AfterS
         if after_sale.state != AfterSale.State.REQUESTED:
             raise ValidationError(_("该售后已处理"))
         after_sale.state = AfterSale.State.REJECTED
-        after_sale.decided_by = actor
+        after_sale.decided_by = signed_in(actor)
         after_sale.decided_at = clock.now()
         after_sale.decision_note = note.strip()
         after_sale.save(

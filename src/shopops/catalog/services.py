@@ -15,6 +15,7 @@ from shopops.catalog.importers.products import (
     read_product_file,
 )
 from shopops.catalog.models import Category, Listing, Product, Sku, Supplier
+from shopops.core.actors import Actor
 from shopops.core.audit import audit_record
 from shopops.core.importers import ImportReport, ImportSource, RowError, source_name
 from shopops.core.models import AuditEntry
@@ -26,7 +27,7 @@ _IN_CHUNK = 500
 
 
 def listing_set_state(
-    *, actor: Any, listing: Listing, state: str, note: str = ""
+    *, actor: Actor, listing: Listing, state: str, note: str = ""
 ) -> Listing:
     """Move a listing on sale, into the warehouse, or mark it flagged for violation."""
     if state not in Listing.State.values:
@@ -177,7 +178,7 @@ def _sku_changes(
 
 def _product_create(
     *,
-    actor: Any,
+    actor: Actor,
     draft: ProductDraft,
     category: Category,
     supplier: Supplier | None,
@@ -206,7 +207,7 @@ def _product_create(
 
 def _product_update(
     *,
-    actor: Any,
+    actor: Actor,
     product: Product,
     skus: list[Sku],
     draft: ProductDraft,
@@ -247,7 +248,7 @@ def _product_update(
 
 
 def product_import(
-    *, actor: Any, file: ImportSource, filename: str | None = None
+    *, actor: Actor, file: ImportSource, filename: str | None = None
 ) -> ImportReport:
     """Import products and their SKUs from a CSV/XLSX file: the whole file or nothing.
 
@@ -298,7 +299,7 @@ def product_import(
 
 def _apply(
     *,
-    actor: Any,
+    actor: Actor,
     drafts: list[ProductDraft],
     suppliers: dict[str, Supplier],
     source: str,

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from shopops.core.actors import Actor, signed_in
 from shopops.core.models import AuditEntry
 
 
@@ -41,7 +42,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     verb: str,
     obj: models.Model | None = None,
     action: str = AuditEntry.Action.UPDATE,
@@ -51,7 +52,7 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside a service's transaction")
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
         action=action,
         verb=verb,
         content_type=ContentType.objects.get_for_model(obj)
@@ -65,7 +66,7 @@ def audit_record(
 
 def audit_records(
     *,
-    actor: Any,
+    actor: Actor,
     verb: str,
     entries: list[tuple[models.Model, dict[str, Any]]],
     action: str = AuditEntry.Action.UPDATE,
@@ -76,7 +77,7 @@ def audit_records(
         raise RuntimeError(
             "audit_records must be called inside a service's transaction"
         )
-    by_user = actor if getattr(actor, "is_authenticated", False) else None
+    by_user = signed_in(actor)
     types: dict[type[models.Model], ContentType] = {}
     rows = []
     for obj, changes in entries:

@@ -6,12 +6,14 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shopops.core import clock
+from shopops.core.actors import Actor
 from shopops.core.agenda import occurrences, recent_occurrence
 from shopops.core.audit import audit_record
 from shopops.core.duties import Duty, registry
@@ -32,7 +34,7 @@ def user_roles(user: Any) -> set[str]:
 
 
 def duty_run_mark_done(
-    *, actor: Any, duty_id: str, period_key: str, note: str = ""
+    *, actor: Actor, duty_id: str, period_key: str, note: str = ""
 ) -> DutyRun:
     """Record that `actor` did `duty_id` for `period_key`.
 
@@ -42,6 +44,8 @@ def duty_run_mark_done(
     duty = registry.get(duty_id)
     if duty.is_group:
         raise ValidationError(_("职责分组不能标记完成"))
+    if not isinstance(actor, User):  # only a signed-in person closes a duty
+        raise PermissionDenied(_("这不是你的职责"))
     roles = user_roles(actor)
     if duty.role not in roles and not roles & OVERSEEING_ROLES:
         raise PermissionDenied(_("这不是你的职责"))

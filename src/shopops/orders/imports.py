@@ -69,6 +69,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Sku
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record, diff
 from shopops.core.importers import (
     Binding,
@@ -458,7 +459,7 @@ class _Counts:
 @dataclass
 class _Import:
     shop: Shop
-    actor: Any
+    actor: Actor
     staging: _Staging
     report: ImportReport
     progress: Progress | None
@@ -909,9 +910,7 @@ class _Writer:
         self.fields = job.fields
         self.now = clock.now()
         self.note = (_("导入 %(file)s") % {"file": job.orders_name})[:200]
-        self.actor_id = (
-            job.actor.pk if getattr(job.actor, "is_authenticated", False) else None
-        )
+        self.actor_id = getattr(signed_in(job.actor), "pk", None)
         meta = Order._meta
         self.insert_fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.defaults = {f.attname: f.get_default() for f in self.insert_fields}
@@ -1315,7 +1314,7 @@ class _Writer:
 
 def orders_import(
     *,
-    actor: Any,
+    actor: Actor,
     shop: Shop,
     orders_file: ImportSource,
     items_file: ImportSource | None = None,
@@ -1436,7 +1435,7 @@ def _reset(report: ImportReport) -> None:
 
 def import_batch_create(
     *,
-    actor: Any,
+    actor: Actor,
     shop: Shop,
     orders_file: Any,
     items_file: Any | None = None,
@@ -1456,7 +1455,7 @@ def import_batch_create(
             shop=shop,
             orders_filename=orders_name[:200],
             items_filename=items_name[:200],
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=signed_in(actor),
         )
         batch.orders_file.save(orders_name, orders_file, save=False)
         if items_file is not None:

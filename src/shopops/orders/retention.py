@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from shopops.core import clock
+from shopops.core.actors import Actor
 from shopops.core.audit import audit_record
 from shopops.core.models import AuditEntry
 from shopops.orders.models import ImportBatch
@@ -48,7 +49,7 @@ def purgeable_batches(*, days: int, now: dt.datetime | None = None) -> QuerySet[
 
 
 def import_files_purge(
-    *, actor: Any = None, days: int | None = None, dry_run: bool = False
+    *, actor: Actor = None, days: int | None = None, dry_run: bool = False
 ) -> PurgeResult:
     """Delete the uploaded files of batches finished more than `days` ago (default:
     the `IMPORT_RETENTION_DAYS` setting; 0 or less keeps everything). Each batch is

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.locks import lock, lock_row, lock_rows
 from shopops.core.models import AuditEntry
@@ -42,7 +43,7 @@ def evening_service_users() -> QuerySet[Any]:
 def _history(
     order: Order,
     *,
-    actor: Any,
+    actor: Actor,
     note: str,
     changes: dict[str, Any],
     status_from: str = "",
@@ -54,7 +55,7 @@ def _history(
         status_from=status_from or order.status,
         status_to=order.status,
         changes=changes,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
         note=note[:200],
     )
 
@@ -83,7 +84,7 @@ def order_assert_shippable(order: Order) -> None:
 
 
 def order_mark_shipped(
-    *, actor: Any, order: Order, courier: str, tracking_no: str, at: Any
+    *, actor: Actor, order: Order, courier: str, tracking_no: str, at: Any
 ) -> Order:
     """Record that a paid order left with `courier` under `tracking_no`, with its
     history row. The caller (shipping) runs it inside its own transaction, after it
@@ -122,7 +123,7 @@ def _reason_setting(reason: str) -> HoldReasonSetting:
 
 
 def _create_hold(
-    *, actor: Any, order: Order, setting: HoldReasonSetting, note: str, owner: Any
+    *, actor: Actor, order: Order, setting: HoldReasonSetting, note: str, owner: Any
 ) -> Hold:
     if order.status != Order.Status.PAID:
         raise ValidationError(
@@ -140,7 +141,7 @@ def _create_hold(
         note=note.strip(),
         flag=setting.flag,
         created_at=clock.now(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
         owner=owner,
     )
     old_flag = order.flag
@@ -180,7 +181,7 @@ def _notify_hold(holds: list[Hold]) -> None:
 
 
 def order_hold(
-    *, actor: Any, order: Order, reason: str, note: str = "", owner: Any = None
+    *, actor: Actor, order: Order, reason: str, note: str = "", owner: Any = None
 ) -> Hold:
     """Hold a paid order that cannot ship today, flag it, and hand it to the evening
     customer service (LOG-2.4)."""
@@ -211,7 +212,7 @@ def unshipped_orders(
 
 def order_hold_bulk(
     *,
-    actor: Any,
+    actor: Actor,
     reason: str,
     note: str = "",
     shop_id: int | None = None,
@@ -269,11 +270,11 @@ def _lock_hold(hold: Hold) -> Hold:
 
 
 def _release(
-    hold: Hold, *, actor: Any, note: str, at: Any, flag_after: int | None
+    hold: Hold, *, actor: Actor, note: str, at: Any, flag_after: int | None
 ) -> None:
     """Release a locked hold, with its order's history row and its audit row."""
     hold.released_at = at
-    hold.released_by = actor if getattr(actor, "is_authenticated", False) else None
+    hold.released_by = signed_in(actor)
     hold.save(update_fields=["released_at", "released_by"])
     order = hold.order
     old_flag = order.flag
@@ -291,7 +292,7 @@ def _release(
     )
 
 
-def hold_release(*, actor: Any, hold: Hold, note: str = "") -> Hold:
+def hold_release(*, actor: Actor, hold: Hold, note: str = "") -> Hold:
     """Release a hold: the order may ship again; its flag clears with its last hold."""
     with transaction.atomic():
         hold = _lock_hold(hold)
@@ -313,7 +314,7 @@ def hold_release(*, actor: Any, hold: Hold, note: str = "") -> Hold:
     return hold
 
 
-def holds_release_all(*, actor: Any, order: Order, note: str = "") -> list[Hold]:
+def holds_release_all(*, actor: Actor, order: Order, note: str = "") -> list[Hold]:
     """Release every active hold of an order (a refund closed it): each hold gets its
     history row and audit row, as a single release does; the flag clears."""
     with transaction.atomic():
@@ -346,7 +347,7 @@ def hold_message(hold: Hold, settings_by_reason: dict[str, HoldReasonSetting]) -
 
 def hold_record_outcome(
     *,
-    actor: Any,
+    actor: Actor,
     hold: Hold,
     outcome: str,
     note: str = "",
@@ -374,7 +375,7 @@ def hold_record_outcome(
         hold.outcome = outcome
         hold.outcome_note = note.strip()
         hold.handled_at = clock.now()
-        hold.handled_by = actor
+        hold.handled_by = signed_in(actor)
         hold.save(update_fields=["outcome", "outcome_note", "handled_at", "handled_by"])
         audit_record(
             actor=actor,
@@ -386,7 +387,7 @@ def hold_record_outcome(
 
 
 def hold_reason_setting_update(
-    *, actor: Any, reason: str, flag: int, message_template: str
+    *, actor: Actor, reason: str, flag: int, message_template: str
 ) -> HoldReasonSetting:
     setting = _reason_setting(reason)
     if flag not in Order.Flag.values:
@@ -412,7 +413,7 @@ def hold_reason_setting_update(
 
 
 def order_history_record(
-    *, actor: Any, order: Order, note: str, changes: dict[str, Any]
+    *, actor: Actor, order: Order, note: str, changes: dict[str, Any]
 ) -> None:
     """Add a row to the order's history (an app above orders records a step it took
     on the order, such as a confirmed exchange). Runs in the caller's transaction."""
@@ -433,7 +434,7 @@ def order_refund_request_set(*, order: Order, requested: bool) -> None:
     order.save(update_fields=["refund_state", "updated_at"])
 
 
-def order_refund_apply(*, actor: Any, order: Order, amount: Decimal) -> bool:
+def order_refund_apply(*, actor: Actor, order: Order, amount: Decimal) -> bool:
     """Book a confirmed refund on the order, which the caller has locked: the refunded
     amount, the refund state (partial or refunded), the history row; a full refund of
     an unshipped order closes it and clears its flag. Runs in the caller's
@@ -479,7 +480,7 @@ def order_refund_apply(*, actor: Any, order: Order, amount: Decimal) -> bool:
 
 
 def complaint_create(
-    *, actor: Any, order: Order, kind: str, description: str
+    *, actor: Actor, order: Order, kind: str, description: str
 ) -> Complaint:
     """Record a complaint or a dispute (OPS-2.5)."""
     if kind not in Complaint.Kind.values:
@@ -491,7 +492,7 @@ def complaint_create(
             order=order,
             kind=kind,
             description=description.strip(),
-            raised_by=actor,
+            raised_by=signed_in(actor),
             raised_at=clock.now(),
         )
         audit_record(
@@ -513,7 +514,7 @@ def complaint_create(
 
 
 def complaint_update(
-    *, actor: Any, complaint: Complaint, state: str, outcome: str = ""
+    *, actor: Actor, complaint: Complaint, state: str, outcome: str = ""
 ) -> Complaint:
     if state not in Complaint.State.values:
         raise ValidationError(_("未知状态：%s") % state)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shopops.core.actors import Actor
 from shopops.core.audit import audit_record, diff, snapshot
 from shopops.core.models import AuditEntry
 from shopops.core.roles import Role, Shift
@@ -23,7 +24,7 @@ SHOP_FIELDS = ["code", "name", "platform", "marketplace_shop_id", "time_zone", "
 
 def shop_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     name: str,
     platform: str,
@@ -51,7 +52,7 @@ def shop_create(
     return shop
 
 
-def shop_update(*, actor: Any, shop: Shop, **fields: Any) -> Shop:
+def shop_update(*, actor: Actor, shop: Shop, **fields: Any) -> Shop:
     unknown = set(fields) - set(SHOP_FIELDS)
     if unknown:
         raise ValidationError(_("未知字段：%s") % ", ".join(sorted(unknown)))
@@ -68,7 +69,7 @@ def shop_update(*, actor: Any, shop: Shop, **fields: Any) -> Shop:
 
 
 def department_ensure(
-    *, actor: Any, code: str, name: str, parent: Department | None = None
+    *, actor: Actor, code: str, name: str, parent: Department | None = None
 ) -> Department:
     with transaction.atomic():
         dept, created = Department.objects.get_or_create(
@@ -87,7 +88,7 @@ def department_ensure(
 
 def staff_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     name: str,
@@ -133,7 +134,7 @@ def staff_create(
     return staff
 
 
-def staff_set_role(*, actor: Any, staff: Staff, role: str, shift: str = "") -> Staff:
+def staff_set_role(*, actor: Actor, staff: Staff, role: str, shift: str = "") -> Staff:
     """Move a person to another role: their group follows."""
     if role not in Role.values:
         raise ValidationError(_("未知角色：%s") % role)
@@ -152,7 +153,7 @@ def staff_set_role(*, actor: Any, staff: Staff, role: str, shift: str = "") -> S
     return staff
 
 
-def staff_deactivate(*, actor: Any, staff: Staff) -> Staff:
+def staff_deactivate(*, actor: Actor, staff: Staff) -> Staff:
     with transaction.atomic():
         staff.active = False
         staff.save(update_fields=["active"])
@@ -167,7 +168,7 @@ def staff_deactivate(*, actor: Any, staff: Staff) -> Staff:
     return staff
 
 
-def api_token_create(*, actor: Any, user: Any, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, user: Any, name: str) -> tuple[ApiToken, str]:
     """Create a token for `user`; return it and the secret, which is shown only once."""
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():

@@ -9,7 +9,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Sku, Supplier
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record, diff, snapshot
 from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
@@ -61,7 +61,7 @@ def _settings_locked() -> PurchaseSettings:
     return lock_row(PurchaseSettings.objects.all(), 1)
 
 
-def purchase_settings_update(*, actor: Any, **values: int) -> PurchaseSettings:
+def purchase_settings_update(*, actor: Actor, **values: int) -> PurchaseSettings:
     """Change the figures of the suggestion formula."""
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
@@ -92,7 +92,7 @@ def purchase_settings_update(*, actor: Any, **values: int) -> PurchaseSettings:
 
 def supplier_terms_update(
     *,
-    actor: Any,
+    actor: Actor,
     supplier: Supplier,
     payment_terms: str = "",
     review_days: int | None = None,
@@ -121,7 +121,7 @@ def supplier_terms_update(
 
 def supplier_price_set(
     *,
-    actor: Any,
+    actor: Actor,
     supplier: Supplier,
     sku: Sku,
     price: Decimal,
@@ -228,7 +228,7 @@ class BuildResult:
     skus: int = 0
 
 
-def purchase_suggestions_build(*, day: dt.date, actor: Any = None) -> BuildResult:
+def purchase_suggestions_build(*, day: dt.date, actor: Actor = None) -> BuildResult:
     """Compute the day's suggestions for every active SKU and store those that ask to
     buy something (plus those a person edited).
 
@@ -372,7 +372,7 @@ def _open_suggestion(suggestion: PurchaseSuggestion) -> PurchaseSuggestion:
 
 
 def purchase_suggestion_set_quantity(
-    *, actor: Any, suggestion: PurchaseSuggestion, quantity: int | None
+    *, actor: Actor, suggestion: PurchaseSuggestion, quantity: int | None
 ) -> PurchaseSuggestion:
     """Change the quantity to buy (None: back to the suggested one). After the day's
     cut-off the change goes to the next purchasing day's row."""
@@ -393,7 +393,7 @@ def purchase_suggestion_set_quantity(
 
 
 def purchase_suggestion_accept(
-    *, actor: Any, suggestion: PurchaseSuggestion, accepted: bool = True
+    *, actor: Actor, suggestion: PurchaseSuggestion, accepted: bool = True
 ) -> PurchaseSuggestion:
     """Accept (or take back) a suggestion for the cut-off. After the day's cut-off an
     acceptance goes to the next purchasing day's row."""
@@ -404,7 +404,9 @@ def purchase_suggestion_accept(
     return row
 
 
-def _set_accepted(rows: list[PurchaseSuggestion], *, actor: Any, accepted: bool) -> int:
+def _set_accepted(
+    rows: list[PurchaseSuggestion], *, actor: Actor, accepted: bool
+) -> int:
     if accepted and any(r.supplier_id is None for r in rows):
         raise ValidationError(_("没有供应商的 SKU 不能确认采购，请先设置供应商或报价"))
     changed = [r for r in rows if r.accepted != accepted]
@@ -427,7 +429,7 @@ def _set_accepted(rows: list[PurchaseSuggestion], *, actor: Any, accepted: bool)
 
 
 def purchase_suggestions_accept_supplier(
-    *, actor: Any, day: dt.date, supplier: Supplier, accepted: bool = True
+    *, actor: Actor, day: dt.date, supplier: Supplier, accepted: bool = True
 ) -> int:
     """Accept (or take back) every suggestion of a supplier that asks to buy; return
     how many changed. Refused once the day's cut-off has passed."""
@@ -462,7 +464,7 @@ class CutoffResult:
     skipped: int = 0  # accepted, but the supplier's order of the day can take no more
 
 
-def purchase_cutoff(*, day: dt.date, actor: Any = None) -> CutoffResult:
+def purchase_cutoff(*, day: dt.date, actor: Actor = None) -> CutoffResult:
     """Turn the day's accepted suggestions into purchase orders, one per supplier, and
     tell the operations manager.
 
@@ -555,7 +557,7 @@ def purchase_cutoff(*, day: dt.date, actor: Any = None) -> CutoffResult:
 
 
 def _cutoff_order(
-    supplier: Supplier, day: dt.date, actor: Any, now: dt.datetime
+    supplier: Supplier, day: dt.date, actor: Actor, now: dt.datetime
 ) -> tuple[PurchaseOrder, bool]:
     terms = SupplierTerms.objects.filter(supplier=supplier).first()
     order, created = PurchaseOrder.objects.get_or_create(
@@ -565,7 +567,7 @@ def _cutoff_order(
             "number": _po_number(supplier, day),
             "state": PurchaseOrder.State.DRAFT,
             "created_at": now,
-            "created_by": actor if getattr(actor, "pk", None) else None,
+            "created_by": signed_in(actor),
             "expected_date": day + dt.timedelta(days=supplier.lead_time_days),
             "payment_terms": terms.payment_terms if terms else "",
         },
@@ -577,7 +579,7 @@ def _cutoff_order(
 
 
 def purchase_order_cancel(
-    *, actor: Any, purchase_order: PurchaseOrder, reason: str
+    *, actor: Actor, purchase_order: PurchaseOrder, reason: str
 ) -> PurchaseOrder:
     """Cancel an order that has received nothing; its units stop counting as on order."""
     if not reason.strip():
@@ -666,7 +668,7 @@ def _check_receive_lines(
 
 def purchase_order_receive(
     *,
-    actor: Any,
+    actor: Actor,
     purchase_order: PurchaseOrder,
     lines: list[ReceiveLine],
     note: str = "",
@@ -702,7 +704,7 @@ def purchase_order_receive(
             number=f"{order.number}-R{order.receipts.count() + 1}",
             purchase_order=order,
             received_at=now,
-            received_by=actor if getattr(actor, "pk", None) else None,
+            received_by=signed_in(actor),
             closes_order=close,
             note=note.strip()[:300],
         )
@@ -785,7 +787,7 @@ def purchase_order_receive(
     return receipt
 
 
-def _serve_held_orders(*, actor: Any, receipt: Receipt, sku_ids: list[int]) -> None:
+def _serve_held_orders(*, actor: Actor, receipt: Receipt, sku_ids: list[int]) -> None:
     try:
         served = stock_serve_held_orders(
             actor=actor,

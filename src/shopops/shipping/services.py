@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
@@ -88,8 +89,8 @@ def _bounded(value: str, limit: int, label: str) -> str:
     return value
 
 
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _actor(actor: Actor) -> Any:
+    return signed_in(actor)
 
 
 def _lock_order(order: Order) -> Order:
@@ -109,7 +110,7 @@ class ReserveSummary:
 
 
 def orders_reserve_waiting(
-    *, actor: Any, shop_id: int | None = None, limit: int = MAX_RESERVE_WAVE
+    *, actor: Actor, shop_id: int | None = None, limit: int = MAX_RESERVE_WAVE
 ) -> ReserveSummary:
     """Reserve stock for paid, unheld orders that have none yet, oldest first.
 
@@ -132,7 +133,7 @@ def orders_reserve_waiting(
 
 @with_lock_retries
 def _reserve_wave(
-    *, actor: Any, shop_id: int | None, limit: int
+    *, actor: Actor, shop_id: int | None, limit: int
 ) -> tuple[list[str], dict[str, dict[str, int]]]:
     """Reserve the oldest waiting orders in one transaction; return the numbers of
     those reserved and the shortages of those held."""
@@ -156,7 +157,7 @@ def _reserve_wave(
 
 @with_lock_retries
 def pick_list_create(
-    *, actor: Any, shop_id: int | None = None, limit: int = 50
+    *, actor: Actor, shop_id: int | None = None, limit: int = 50
 ) -> PickList:
     """Put the oldest reserved, unheld orders not yet on an open pick list on a new
     one, its lines walking the warehouse by location code, then SKU (LOG-2.5)."""
@@ -236,7 +237,7 @@ def _pick_lines(order_ids: list[int]) -> list[PickListLine]:
     return sorted(lines, key=lambda x: (x.location_code, x.outer_code, x.lot_no))
 
 
-def pick_list_close(*, actor: Any, pick_list: PickList) -> PickList:
+def pick_list_close(*, actor: Actor, pick_list: PickList) -> PickList:
     """Mark a pick list done; its unshipped orders may go on a later wave."""
     with transaction.atomic():
         pick_list = PickList.objects.select_for_update().get(pk=pick_list.pk)
@@ -282,7 +283,7 @@ def _photo_type(photo: UploadedFile) -> str:
 @with_lock_retries
 def qc_record(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     line: OrderLine,
     result: str,
@@ -377,7 +378,7 @@ def _reserved_units(line: OrderLine) -> int:
 
 
 def _quarantine_failed(
-    *, actor: Any, order: Order, line: OrderLine, check: QualityCheck
+    *, actor: Actor, order: Order, line: OrderLine, check: QualityCheck
 ) -> None:
     """Set the failed units aside on the levels the line's reservations came from and
     hold the order for quality."""
@@ -428,7 +429,7 @@ def _quarantine_failed(
     order_hold(actor=actor, order=order, reason=HoldReason.QUALITY, note=note[:300])
 
 
-def qc_pass_all(*, actor: Any, order: Order) -> list[QualityCheck]:
+def qc_pass_all(*, actor: Actor, order: Order) -> list[QualityCheck]:
     """Pass every unit of the order not yet checked (one tap at the pack station)."""
     with transaction.atomic():
         order = _lock_order(order)
@@ -449,7 +450,7 @@ def qc_pass_all(*, actor: Any, order: Order) -> list[QualityCheck]:
 
 
 def qc_photo_attach(
-    *, actor: Any, check: QualityCheck, photo: UploadedFile
+    *, actor: Actor, check: QualityCheck, photo: UploadedFile
 ) -> QualityCheck:
     """Attach a photo of the defect to a check made without one."""
     kind = _photo_type(photo)
@@ -496,7 +497,7 @@ def order_assert_qc_passed(order: Order) -> None:
 
 @with_lock_retries
 def shipment_create(
-    *, actor: Any, order: Order, courier: str, tracking_no: str
+    *, actor: Actor, order: Order, courier: str, tracking_no: str
 ) -> Shipment:
     """Ship an order: it must be shippable (paid, not held), every unit must have
     passed the quality check, and its courier must not be delayed for its province.
@@ -573,7 +574,7 @@ def _close_when_finished(pick_list: PickList) -> None:
 
 @with_lock_retries
 def courier_delay_declare(
-    *, actor: Any, courier: str, province: str = "", note: str = ""
+    *, actor: Actor, courier: str, province: str = "", note: str = ""
 ) -> CourierDelay:
     """Declare that a courier (in a province, or everywhere) cannot carry: every paid,
     unshipped order of that courier there gets the courier-delay hold, which hands it
@@ -606,7 +607,7 @@ def courier_delay_declare(
     return delay
 
 
-def _hold_orders(*, actor: Any, delay: CourierDelay) -> list[Hold]:
+def _hold_orders(*, actor: Actor, delay: CourierDelay) -> list[Hold]:
     """Hold the delay's orders not yet held for a courier delay; return the new holds.
 
     The delay also takes on the courier-delay holds its orders already had (another
@@ -637,7 +638,7 @@ def _hold_orders(*, actor: Any, delay: CourierDelay) -> list[Hold]:
     return holds
 
 
-def courier_delay_apply(*, actor: Any, delay: CourierDelay) -> int:
+def courier_delay_apply(*, actor: Actor, delay: CourierDelay) -> int:
     """Hold the orders of a delayed courier that arrived since it was declared."""
     with transaction.atomic():
         delay = lock_row(CourierDelay.objects.all(), delay.pk)
@@ -654,7 +655,7 @@ def courier_delay_apply(*, actor: Any, delay: CourierDelay) -> int:
 
 
 def courier_delay_lift(
-    *, actor: Any, delay: CourierDelay, release_holds: bool = True
+    *, actor: Actor, delay: CourierDelay, release_holds: bool = True
 ) -> CourierDelay:
     """Lift a delay; by default release the holds it made, except where another
     active delay of the same courier still covers the order's province."""
@@ -691,7 +692,7 @@ def courier_delay_lift(
 
 def handoff_problem_record(
     *,
-    actor: Any,
+    actor: Actor,
     courier: str,
     kind: str,
     note: str = "",

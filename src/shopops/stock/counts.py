@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Category, Sku
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.locks import lock_row
 from shopops.core.models import AuditEntry
@@ -65,7 +65,7 @@ def _scope_levels(
 
 def count_sheet_create(
     *,
-    actor: Any,
+    actor: Actor,
     scope: str,
     warehouse: Warehouse | None = None,
     location: Location | None = None,
@@ -90,7 +90,7 @@ def count_sheet_create(
             location=location,
             category=category,
             note=note.strip()[:200],
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=signed_in(actor),
             created_at=clock.now(),
         )
         levels = (
@@ -124,7 +124,7 @@ def _lock_sheet(sheet: CountSheet, *states: str) -> CountSheet:
 
 def count_line_record(
     *,
-    actor: Any,
+    actor: Actor,
     line: CountLine,
     counted: int,
     quality: str = CountLine.Quality.GOOD,
@@ -158,7 +158,7 @@ def count_line_record(
         line.quality = quality
         line.problem_quantity = problem_quantity
         line.note = note.strip()[:200]
-        line.counted_by = actor if getattr(actor, "is_authenticated", False) else None
+        line.counted_by = signed_in(actor)
         line.counted_at = clock.now()
         line.save()
         audit_record(
@@ -181,7 +181,7 @@ def count_line_record(
 
 def count_line_add(
     *,
-    actor: Any,
+    actor: Actor,
     sheet: CountSheet,
     sku: Sku,
     location: Location,
@@ -225,15 +225,13 @@ def _require_counted(sheet: CountSheet) -> None:
         raise ValidationError(_("还有 %d 行没有录入实盘数量") % missing)
 
 
-def count_sheet_submit(*, actor: Any, sheet: CountSheet) -> CountSheet:
+def count_sheet_submit(*, actor: Actor, sheet: CountSheet) -> CountSheet:
     """Hand a fully counted sheet over for posting."""
     with transaction.atomic():
         sheet = _lock_sheet(sheet, CountSheet.State.OPEN)
         _require_counted(sheet)
         sheet.state = CountSheet.State.SUBMITTED
-        sheet.submitted_by = (
-            actor if getattr(actor, "is_authenticated", False) else None
-        )
+        sheet.submitted_by = signed_in(actor)
         sheet.submitted_at = clock.now()
         sheet.save(update_fields=["state", "submitted_by", "submitted_at"])
         audit_record(
@@ -245,7 +243,7 @@ def count_sheet_submit(*, actor: Any, sheet: CountSheet) -> CountSheet:
     return sheet
 
 
-def count_sheet_reopen(*, actor: Any, sheet: CountSheet) -> CountSheet:
+def count_sheet_reopen(*, actor: Actor, sheet: CountSheet) -> CountSheet:
     """Send a submitted sheet back for recounting."""
     with transaction.atomic():
         sheet = _lock_sheet(sheet, CountSheet.State.SUBMITTED)
@@ -273,7 +271,7 @@ class CountPostResult:
     not_quarantined: int = 0  # damaged units that are reserved for orders
 
 
-def count_sheet_post(*, actor: Any, sheet: CountSheet) -> CountPostResult:
+def count_sheet_post(*, actor: Actor, sheet: CountSheet) -> CountPostResult:
     """Post a counted sheet, all or nothing: each difference becomes a count-correction
     movement with the sheet as its reason, each damaged or expired unit not yet set
     aside is quarantined. Units that orders have reserved cannot be quarantined here
@@ -330,7 +328,7 @@ def count_sheet_post(*, actor: Any, sheet: CountSheet) -> CountPostResult:
             line.posted_quarantine = quarantine
             line.save(update_fields=["posted_delta", "posted_quarantine"])
         sheet.state = CountSheet.State.POSTED
-        sheet.posted_by = actor if getattr(actor, "is_authenticated", False) else None
+        sheet.posted_by = signed_in(actor)
         sheet.posted_at = clock.now()
         sheet.save(update_fields=["state", "posted_by", "posted_at"])
         audit_record(

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shopops.core import clock, exports
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO, money_str
@@ -318,7 +319,7 @@ def _scrapped_rows(*, start: dt.datetime, end: dt.datetime) -> list[dict[str, An
 
 
 def stock_report_build(
-    *, actor: Any, month: dt.date, rebuild: bool = False
+    *, actor: Actor, month: dt.date, rebuild: bool = False
 ) -> tuple[StockReport, bool]:
     """Build and keep the report of a month that has ended; return it and whether it
     is new. Once per month: a second call returns the kept report unless `rebuild`.
@@ -330,7 +331,7 @@ def stock_report_build(
     if existing is not None and not rebuild:
         return existing, False
     data = stock_report_figures(month=month)
-    built_by = actor if getattr(actor, "is_authenticated", False) else None
+    built_by = signed_in(actor)
     try:
         with transaction.atomic():
             report, created = StockReport.objects.update_or_create(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Sku
 from shopops.core import clock
+from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record, audit_records
 from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
@@ -72,7 +73,7 @@ def _move(
     level: StockLevel,
     *,
     kind: str,
-    actor: Any,
+    actor: Actor,
     on_hand: int = 0,
     reserved: int = 0,
     quarantined: int = 0,
@@ -99,14 +100,14 @@ def _move(
         order=order,
         reference=reference,
         reason=reason[:200],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
     )
 
 
 @with_lock_retries
 def stock_receive(
     *,
-    actor: Any,
+    actor: Actor,
     sku: Sku,
     quantity: int,
     location: Location | None = None,
@@ -150,7 +151,7 @@ def stock_receive(
 @with_lock_retries
 def stock_adjust(
     *,
-    actor: Any,
+    actor: Actor,
     level: StockLevel,
     delta: int,
     reason: str,
@@ -190,7 +191,7 @@ class Transfer:
 @with_lock_retries
 def stock_transfer(
     *,
-    actor: Any,
+    actor: Actor,
     level: StockLevel,
     quantity: int,
     location: Location,
@@ -255,7 +256,7 @@ def stock_transfer(
 
 @with_lock_retries
 def stock_quarantine(
-    *, actor: Any, level: StockLevel, quantity: int, reason: str
+    *, actor: Actor, level: StockLevel, quantity: int, reason: str
 ) -> Movement:
     """Set units aside (damaged, failed QC): they stay on hand but are not available."""
     if quantity <= 0:
@@ -286,7 +287,7 @@ QUARANTINE_OUTCOMES = (Movement.Kind.UNQUARANTINE, Movement.Kind.SCRAP)
 
 @with_lock_retries
 def stock_quarantine_resolve(
-    *, actor: Any, level: StockLevel, quantity: int, outcome: str, reason: str
+    *, actor: Actor, level: StockLevel, quantity: int, outcome: str, reason: str
 ) -> Movement:
     """Settle quarantined units once inspected: UNQUARANTINE puts them back on sale
     (available rises); SCRAP writes them off (on hand and quarantined fall together,
@@ -410,7 +411,7 @@ def _shortage_note(shortages: dict[str, int]) -> str:
 
 
 @with_lock_retries
-def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
+def stock_reserve_order(*, actor: Actor, order: Order) -> ReserveResult:
     """Reserve every line of a paid order, or nothing: two orders never get the same
     unit. An order that cannot be reserved is held as out of stock, which hands it to
     the evening customer service."""
@@ -468,7 +469,7 @@ def stock_reserve_order(*, actor: Any, order: Order) -> ReserveResult:
 
 @with_lock_retries
 def stock_reserve_orders(
-    *, actor: Any, order_ids: list[int]
+    *, actor: Actor, order_ids: list[int]
 ) -> dict[int, ReserveResult]:
     """Reserve a wave of orders in one transaction, in the sequence given (oldest
     first): the same result as `stock_reserve_order` called for each in turn — every
@@ -537,7 +538,7 @@ def stock_reserve_orders(
 
 def _write_reservations(
     *,
-    actor: Any,
+    actor: Actor,
     planned: list[tuple[Order, Plan, dict[OrderLine, int]]],
     results: dict[int, ReserveResult],
 ) -> None:
@@ -546,7 +547,7 @@ def _write_reservations(
     reservation, then the audit rows in bulk. The wave's results carry no
     `Reservation` objects (the rows are in the database)."""
     now = connection.ops.adapt_datetimefield_value(clock.now())
-    by_user = actor.pk if getattr(actor, "is_authenticated", False) else None
+    by_user = user.pk if (user := signed_in(actor)) else None
     active = Reservation.State.ACTIVE.value
     per_level: dict[int, int] = defaultdict(int)
     movements: list[tuple[Any, ...]] = []
@@ -605,7 +606,7 @@ def _execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
 
 
 @with_lock_retries
-def _serve_held_order(*, actor: Any, order: Order, note: str) -> bool:
+def _serve_held_order(*, actor: Actor, order: Order, note: str) -> bool:
     """Reserve a held order and release its out-of-stock hold, together or not at all;
     the customer service who told the buyer it was out of stock hears that it ships."""
     from django.urls import reverse
@@ -634,7 +635,7 @@ def _serve_held_order(*, actor: Any, order: Order, note: str) -> bool:
 
 def stock_serve_held_orders(
     *,
-    actor: Any,
+    actor: Actor,
     sku_ids: list[int] | None = None,
     shop_id: int | None = None,
     note: str = "",
@@ -672,7 +673,7 @@ def _active_reservations(order: Order) -> list[Reservation]:
 
 
 @with_lock_retries
-def stock_release_order(*, actor: Any, order: Order, reason: str = "") -> int:
+def stock_release_order(*, actor: Actor, order: Order, reason: str = "") -> int:
     """Give back an order's reserved stock (cancelled, refunded); return the units."""
     with transaction.atomic():
         order = _lock_order(order)
@@ -708,7 +709,7 @@ def stock_release_order(*, actor: Any, order: Order, reason: str = "") -> int:
 
 
 @with_lock_retries
-def stock_ship_order(*, actor: Any, order: Order, reference: str = "") -> int:
+def stock_ship_order(*, actor: Actor, order: Order, reference: str = "") -> int:
     """Consume an order's reservations as it leaves the warehouse; return the units."""
     with transaction.atomic():
         order = _lock_order(order)
@@ -746,7 +747,7 @@ class ReturnedLine:
 
 @with_lock_retries
 def stock_return_order(
-    *, actor: Any, order: Order, lines: list[ReturnedLine], reason: str = ""
+    *, actor: Actor, order: Order, lines: list[ReturnedLine], reason: str = ""
 ) -> list[Movement]:
     """Take back goods a buyer returned: each line's units go back to the levels (lot
     and location) they shipped from, as RETURN movements; damaged units are set aside
@@ -830,7 +831,7 @@ def stock_return_order(
     return movements
 
 
-def warehouse_create(*, actor: Any, code: str, name: str) -> Warehouse:
+def warehouse_create(*, actor: Actor, code: str, name: str) -> Warehouse:
     """Add a warehouse (the first one becomes the default) with its default location."""
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -856,7 +857,7 @@ def warehouse_create(*, actor: Any, code: str, name: str) -> Warehouse:
     return warehouse
 
 
-def location_create(*, actor: Any, warehouse: Warehouse, code: str) -> Location:
+def location_create(*, actor: Actor, warehouse: Warehouse, code: str) -> Location:
     """Add a shelf place to a warehouse (codes sort in walking order: A-01-02)."""
     code = code.strip().upper()
     if not code:
