@@ -22,6 +22,7 @@ from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO
 from shopops.core.notifications import notify, notify_roles, users_with_role
 from shopops.core.roles import Role, Shift
+from shopops.core.validation import bounded
 from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import (
     Complaint,
@@ -56,16 +57,6 @@ def _history(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         note=note[:200],
     )
-
-
-def _bounded(value: str, limit: int, label: str) -> str:
-    """Return `value` stripped; refuse it if its column cannot hold it."""
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(label)s最多 %(limit)d 个字") % {"label": label, "limit": limit}
-        )
-    return value
 
 
 def order_assert_shippable(order: Order) -> None:
@@ -184,7 +175,7 @@ def order_hold(
     """Hold a paid order that cannot ship today, flag it, and hand it to the evening
     customer service (LOG-2.4)."""
     setting = _reason_setting(reason)
-    note = _bounded(note, 300, _("备注"))
+    note = bounded(note, 300, _("备注"))
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         hold = _create_hold(
@@ -224,7 +215,7 @@ def order_hold_bulk(
     if not courier and not province:
         raise ValidationError(_("批量扣留需要指定快递公司或省份"))
     setting = _reason_setting(reason)
-    note = _bounded(note, 300, _("备注"))
+    note = bounded(note, 300, _("备注"))
     already = Hold.objects.filter(
         order=OuterRef("pk"), reason=reason, released_at__isnull=True
     )
@@ -316,7 +307,7 @@ def hold_record_outcome(
         and not after_sale_follows
     ):
         raise ValidationError(_("退款或换货的处理结果需要同时提交售后"))
-    note = _bounded(note, 300, _("处理说明"))
+    note = bounded(note, 300, _("处理说明"))
     with transaction.atomic():
         hold = Hold.objects.select_for_update().select_related("order").get(pk=hold.pk)
         if hold.released_at is not None:
