@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shopops.org.models import Shop
+from shopops.org.selectors import active_shops
 
 
 class HoldForm(forms.Form):
@@ -39,3 +45,26 @@ class HoldReasonSettingForm(forms.Form):
     reason = forms.CharField(required=False, strip=False)
     flag = forms.IntegerField(required=False)
     message_template = forms.CharField(required=False, strip=False)
+
+
+class OrderImportForm(forms.Form):
+    shop = forms.ModelChoiceField(
+        label=_("店铺"), queryset=Shop.objects.none(), empty_label=None
+    )
+    orders_file = forms.FileField(
+        label=_("订单报表"),
+        help_text=_("卖家中心导出的订单报表（ExportOrderList*.csv），或另存的 XLSX"),
+    )
+    items_file = forms.FileField(
+        label=_("宝贝报表（可选）"),
+        required=False,
+        help_text=_(
+            "同一次导出的宝贝报表（ExportOrderDetailList*.csv）：订单明细随订单导入"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["shop"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = active_shops()

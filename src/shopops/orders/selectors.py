@@ -10,7 +10,13 @@ from django.db.models.functions import TruncDate
 
 from shopops.core import clock
 from shopops.orders.hold_defaults import BY_REASON
-from shopops.orders.models import Complaint, Hold, HoldReasonSetting, Order
+from shopops.orders.models import (
+    Complaint,
+    Hold,
+    HoldReasonSetting,
+    ImportBatch,
+    Order,
+)
 
 
 def order_list(*, shop_id: int | None = None) -> QuerySet[Order]:
@@ -189,3 +195,10 @@ def complaint_list(*, show_all: bool) -> QuerySet[Complaint]:
 def hold_reason_setting_list() -> QuerySet[HoldReasonSetting]:
     """The saved hold-reason settings (a reason without a row uses its default)."""
     return HoldReasonSetting.objects.all()
+
+
+def import_batches() -> QuerySet[ImportBatch]:
+    """Order import batches with their shop and who started them, newest first."""
+    return ImportBatch.objects.select_related("shop", "created_by").order_by(
+        "-created_at", "-pk"
+    )

@@ -15,3 +15,8 @@ def staff_list() -> QuerySet[Staff]:
 def shop_choices() -> QuerySet[Shop]:
     """The shops, in their own order, for a page's shop filter."""
     return Shop.objects.all()
+
+
+def active_shops() -> QuerySet[Shop]:
+    """The shops still trading, by code."""
+    return Shop.objects.filter(active=True).order_by("code")
