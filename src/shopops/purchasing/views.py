@@ -5,6 +5,7 @@ receiving against them. Thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -122,18 +123,15 @@ def suggestion_quantity(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(PurchaseSuggestion, pk=pk)
     raw = request.POST.get("quantity", "").strip()
     quantity = query_int(raw)
-    try:
+
+    def set_quantity() -> PurchaseSuggestion:
         if raw and quantity is None:
             raise ValidationError(_("数量必须是整数"))
-        row = services.purchase_suggestion_set_quantity(
+        return services.purchase_suggestion_set_quantity(
             actor=request.user, suggestion=suggestion, quantity=quantity
         )
-    except ValidationError as exc:
-        if is_htmx(request):
-            return HttpResponse(" ".join(exc.messages), status=422)
-        messages.error(request, error_text(exc))
-        return redirect(_suggestions_url(suggestion.day))
-    return _row_response(request, row, suggestion.day)
+
+    return _row_action(request, suggestion, set_quantity)
 
 
 @login_required
@@ -142,13 +140,27 @@ def suggestion_quantity(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(PurchaseSuggestion, pk=pk)
     accepted = request.POST.get("accepted", "1") == "1"
-    try:
-        row = services.purchase_suggestion_accept(
+    return _row_action(
+        request,
+        suggestion,
+        lambda: services.purchase_suggestion_accept(
             actor=request.user, suggestion=suggestion, accepted=accepted
-        )
+        ),
+    )
+
+
+def _row_action(
+    request: HttpRequest,
+    suggestion: PurchaseSuggestion,
+    act: Callable[[], PurchaseSuggestion],
+) -> HttpResponse:
+    """A suggestion row's edit: from htmx, the row again (or 422 with the refusal);
+    else back to the day's list, with the refusal as a message."""
+    try:
+        row = act()
     except ValidationError as exc:
         if is_htmx(request):
-            return HttpResponse(" ".join(exc.messages), status=422)
+            return HttpResponse(error_text(exc), status=422)
         messages.error(request, error_text(exc))
         return redirect(_suggestions_url(suggestion.day))
     return _row_response(request, row, suggestion.day)
