@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from shopops.aftersales.api import router as aftersales_router
 from shopops.catalog.api import router as catalog_router
@@ -13,7 +14,21 @@ from shopops.purchasing.api import router as purchasing_router
 from shopops.shipping.api import router as shipping_router
 from shopops.stock.api import router as stock_router
 
-api = NinjaAPI(
+
+class ShopopsAPI(NinjaAPI):
+    """Operation ids are `<app's api module>_<function>`, as django-ninja makes them,
+    also for an app whose API is a package: an endpoint in `shopops.stock.api.levels`
+    is `shopops_stock_api_stock_levels`, so splitting a module keeps every id."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        head, dot_api, _rest = module.partition(".api.")
+        if dot_api:
+            module = head + ".api"
+        return (module + "_" + operation.view_func.__name__).replace(".", "_")
+
+
+api = ShopopsAPI(
     title="shopops",
     version="1",
     # A bearer token first (no CSRF: not an ambient credential), else the session

@@ -20,7 +20,7 @@ from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Sku
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import MoneyIn, Short, get_or_404, service_errors
-from shopops.orders.api import AfterSaleOut, DecisionNoteIn, HoldOut
+from shopops.orders.api.schemas import AfterSaleOut, DecisionNoteIn, HoldOut
 from shopops.orders.models import Hold, Order
 from shopops.stock.services import ReturnedLine
 

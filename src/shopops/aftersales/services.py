@@ -25,9 +25,9 @@ from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO, to_money
 from shopops.core.notifications import notify, notify_roles
 from shopops.core.roles import Role
+from shopops.core.validation import bounded
 from shopops.orders.models import Hold, Order
 from shopops.orders.services import (
-    _bounded,
     hold_record_outcome,
     holds_release_all,
     order_history_record,
@@ -101,7 +101,7 @@ def after_sale_raise(
         raise ValidationError(_("未知售后类型：%s") % kind)
     if not reason.strip():
         raise ValidationError(_("请填写售后原因"))
-    reason = _bounded(reason, 300, _("售后原因"))
+    reason = bounded(reason, 300, _("售后原因"))
     amount = to_money(amount) if amount is not None else ZERO
     if kind == AfterSale.Kind.EXCHANGE:
         if exchange_sku is None or exchange_quantity < 1:
@@ -165,7 +165,7 @@ def after_sale_confirm(
     for a return or an exchange: they go back to stock (damaged ones set aside) in the
     same transaction, so the money and the goods move together or not at all.
     """
-    note = _bounded(note, 300, _("说明"))
+    note = bounded(note, 300, _("说明"))
     with transaction.atomic():
         after_sale = lock_row(AfterSale.objects.select_related("order"), after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:
@@ -234,7 +234,7 @@ def after_sale_confirm(
 def after_sale_reject(*, actor: Actor, after_sale: AfterSale, note: str) -> AfterSale:
     if not note.strip():
         raise ValidationError(_("驳回需要说明原因"))
-    note = _bounded(note, 300, _("驳回原因"))
+    note = bounded(note, 300, _("驳回原因"))
     with transaction.atomic():
         after_sale = lock_row(AfterSale.objects.all(), after_sale.pk)
         if after_sale.state != AfterSale.State.REQUESTED:

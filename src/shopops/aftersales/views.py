@@ -5,23 +5,23 @@ parse, call a service or selector, render. The URLs are those the pages had unde
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.aftersales import selectors, services
+from shopops.aftersales.forms import (
+    AfterSaleDecisionForm,
+    AfterSaleForm,
+    HoldOutcomeForm,
+)
 from shopops.aftersales.models import AfterSale
-from shopops.catalog.models import Sku
+from shopops.core.views import post_service
 from shopops.orders.models import Hold, Order
-from shopops.orders.views import _back, _int
 from shopops.stock.selectors import returnable_by_line
-from shopops.stock.services import ReturnedLine
 
 
 @login_required
@@ -29,26 +29,24 @@ from shopops.stock.services import ReturnedLine
 @require_POST
 def hold_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(Hold, pk=pk)
-    try:
-        amount_text = request.POST.get("refund_amount", "").strip()
-        amount = Decimal(amount_text) if amount_text else None
-        sku_id = _int(request.POST.get("exchange_sku"))
+    form = HoldOutcomeForm(request.POST)
+
+    def record() -> str:
+        data = form.cleaned_data
         services.hold_outcome_record(
             actor=request.user,
             hold=hold,
-            outcome=request.POST.get("outcome", ""),
-            note=request.POST.get("note", ""),
-            refund_amount=amount,
-            exchange_sku=Sku.objects.filter(pk=sku_id).first() if sku_id else None,
-            exchange_quantity=_int(request.POST.get("exchange_quantity")) or 1,
+            outcome=data["outcome"],
+            note=data["note"],
+            refund_amount=data["refund_amount"],
+            exchange_sku=data["exchange_sku"],
+            exchange_quantity=data["exchange_quantity"] or 1,
         )
-    except InvalidOperation:
-        messages.error(request, _("退款金额不是数字"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已记录：订单 %s") % hold.order.order_no)
-    return _back(request, "orders:evening_queue")
+        return _("已记录：订单 %s") % hold.order.order_no
+
+    return post_service(
+        request, record, form=form, to="orders:evening_queue", back=True
+    )
 
 
 @login_required
@@ -83,25 +81,24 @@ def after_sale_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def after_sale_new(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    try:
-        amount_text = request.POST.get("amount", "").strip()
-        sku_id = _int(request.POST.get("exchange_sku"))
+    form = AfterSaleForm(request.POST)
+
+    def raise_after_sale() -> str:
+        data = form.cleaned_data
         services.after_sale_raise(
             actor=request.user,
             order=order,
-            kind=request.POST.get("kind", ""),
-            reason=request.POST.get("reason", ""),
-            amount=Decimal(amount_text) if amount_text else None,
-            exchange_sku=Sku.objects.filter(pk=sku_id).first() if sku_id else None,
-            exchange_quantity=_int(request.POST.get("exchange_quantity")) or 0,
+            kind=data["kind"],
+            reason=data["reason"],
+            amount=data["amount"],
+            exchange_sku=data["exchange_sku"],
+            exchange_quantity=data["exchange_quantity"] or 0,
         )
-    except InvalidOperation:
-        messages.error(request, _("退款金额不是数字"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已提交售后，等待物流确认"))
-    return redirect("orders:detail", pk)
+        return _("已提交售后，等待物流确认")
+
+    return post_service(
+        request, raise_after_sale, form=form, to=reverse("orders:detail", args=[pk])
+    )
 
 
 @login_required
@@ -109,38 +106,25 @@ def after_sale_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def after_sale_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     after_sale = get_object_or_404(AfterSale, pk=pk)
-    note = request.POST.get("note", "")
-    try:
-        if decision == "confirm":
+    confirm = decision == "confirm"
+    # only a confirmation says what came back
+    form = AfterSaleDecisionForm(
+        request.POST, lines=after_sale.order.lines.all() if confirm else ()
+    )
+
+    def decide() -> str:
+        note = form.cleaned_data["note"]
+        if confirm:
             services.after_sale_confirm(
                 actor=request.user,
                 after_sale=after_sale,
                 note=note,
-                returned=_returned_lines(request, after_sale),
+                returned=form.returned(),
             )
         else:
             services.after_sale_reject(
                 actor=request.user, after_sale=after_sale, note=note
             )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已处理：%s") % after_sale)
-    return _back(request, "aftersales:list")
+        return _("已处理：%s") % after_sale
 
-
-def _returned_lines(request: HttpRequest, after_sale: AfterSale) -> list[ReturnedLine]:
-    """Parse `good_<line id>` and `damaged_<line id>` of the confirm form."""
-    returned, errors = [], []
-    for line in after_sale.order.lines.all():
-        counts = {}
-        for key in ("good", "damaged"):
-            raw = request.POST.get(f"{key}_{line.pk}", "").strip()
-            counts[key] = _int(raw) or 0
-            if raw and _int(raw) is None:
-                errors.append(_("%s：退回件数必须是整数") % line.outer_code)
-        if counts["good"] or counts["damaged"]:
-            returned.append(ReturnedLine(line_id=line.pk, **counts))
-    if errors:
-        raise ValidationError(errors)
-    return returned
+    return post_service(request, decide, form=form, to="aftersales:list", back=True)

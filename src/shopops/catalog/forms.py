@@ -21,3 +21,10 @@ class ProductImportForm(forms.Form):
                 params={"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
             )
         return upload
+
+
+class ListingStateForm(forms.Form):
+    """Set a listing's state (the service checks the state and the note)."""
+
+    state = forms.CharField(required=False, strip=False)
+    note = forms.CharField(required=False, strip=False)

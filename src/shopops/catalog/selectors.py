@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from shopops.catalog.models import Listing, Product
+from shopops.catalog.models import Category, Listing, Product, Sku
 
 
 def product_list(
@@ -43,3 +43,13 @@ def listings_needing_attention() -> QuerySet[Listing]:
         state__in=[Listing.State.IN_WAREHOUSE, Listing.State.VIOLATION],
         product__status=Product.Status.ACTIVE,
     )
+
+
+def active_skus(limit: int = 500) -> QuerySet[Sku]:
+    """The SKUs on sale, by outer code, for a page's SKU choice."""
+    return Sku.objects.filter(active=True).order_by("outer_code")[:limit]
+
+
+def category_choices() -> QuerySet[Category]:
+    """The categories, in their own order, for a page's category filter."""
+    return Category.objects.all()

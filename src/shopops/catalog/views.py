@@ -1,25 +1,20 @@
 import io
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shopops.catalog import selectors, services
-from shopops.catalog.forms import ProductImportForm
+from shopops.catalog.forms import ListingStateForm, ProductImportForm
 from shopops.catalog.importers.products import PRODUCT_SPEC, product_template_xlsx
-from shopops.catalog.models import Category, Listing, Product
-from shopops.org.models import Shop
+from shopops.catalog.models import Listing, Product
+from shopops.core.views import post_service, query_int
+from shopops.org.selectors import shop_choices
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 @login_required
@@ -27,7 +22,7 @@ def _int(value: str | None) -> int | None:
 def product_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.product_list(
         search=request.GET.get("q", "").strip(),
-        category_id=_int(request.GET.get("category")),
+        category_id=query_int(request.GET.get("category")),
         status=request.GET.get("status", ""),
     ).order_by("code")  # Meta.ordering is dropped by the Count annotation
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -36,7 +31,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "catalog/products.html",
         {
             "page": page,
-            "categories": Category.objects.all(),
+            "categories": selectors.category_choices(),
             "statuses": Product.Status.choices,
             "filters": request.GET,
         },
@@ -86,7 +81,8 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.listings_needing_attention()
     else:
         qs = selectors.listing_list(
-            shop_id=_int(request.GET.get("shop")), state=request.GET.get("state", "")
+            shop_id=query_int(request.GET.get("shop")),
+            state=request.GET.get("state", ""),
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -94,7 +90,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         "catalog/listings.html",
         {
             "page": page,
-            "shops": Shop.objects.all(),
+            "shops": shop_choices(),
             "states": Listing.State.choices,
             "filters": request.GET,
         },
@@ -106,15 +102,13 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def listing_state(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(Listing, pk=pk)
-    try:
+    form = ListingStateForm(request.POST)
+
+    def set_state() -> str:
         services.listing_set_state(
-            actor=request.user,
-            listing=listing,
-            state=request.POST.get("state", ""),
-            note=request.POST.get("note", ""),
+            actor=request.user, listing=listing, **form.cleaned_data
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已更新：%s") % listing.title)
-    return redirect(request.POST.get("next") or "catalog:listings")
+        return _("已更新：%s") % listing.title
+
+    # `next` is followed only to a path on this site
+    return post_service(request, set_state, form=form, to="catalog:listings", back=True)

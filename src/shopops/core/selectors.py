@@ -116,3 +116,23 @@ def audit_list(
     if date_to:
         qs = qs.filter(at__lt=clock.day_bounds(date_to)[1])
     return qs
+
+
+def audit_actors() -> QuerySet[AuditEntry, tuple[int, str]]:
+    """Who appears in the audit trail: (user id, username), by username."""
+    return (
+        AuditEntry.objects.exclude(actor=None)
+        .values_list("actor_id", "actor__username")
+        .distinct()
+        .order_by("actor__username")
+    )
+
+
+def audit_models() -> QuerySet[AuditEntry, tuple[str, str]]:
+    """Which models appear in the audit trail: (app label, model), in order."""
+    return (
+        AuditEntry.objects.exclude(content_type=None)
+        .values_list("content_type__app_label", "content_type__model")
+        .distinct()
+        .order_by("content_type__app_label", "content_type__model")
+    )

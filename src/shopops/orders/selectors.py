@@ -10,7 +10,13 @@ from django.db.models.functions import TruncDate
 
 from shopops.core import clock
 from shopops.orders.hold_defaults import BY_REASON
-from shopops.orders.models import Complaint, Hold, HoldReasonSetting, Order
+from shopops.orders.models import (
+    Complaint,
+    Hold,
+    HoldReasonSetting,
+    ImportBatch,
+    Order,
+)
 
 
 def order_list(*, shop_id: int | None = None) -> QuerySet[Order]:
@@ -140,3 +146,59 @@ def open_complaints() -> QuerySet[Complaint]:
     return Complaint.objects.exclude(
         state__in=[Complaint.State.RESOLVED, Complaint.State.CLOSED]
     ).select_related("order")
+
+
+def active_holds_by_reason() -> dict[str, int]:
+    """How many holds are active, by reason."""
+    return dict(
+        active_holds()
+        .values_list("reason")
+        .annotate(n=Count("pk"))
+        .values_list("reason", "n")
+    )
+
+
+def paid_order_couriers() -> list[str]:
+    """The couriers named on paid orders, for a page's courier choice."""
+    return list(
+        Order.objects.filter(status=Order.Status.PAID)
+        .exclude(courier="")
+        .values_list("courier", flat=True)
+        .distinct()
+        .order_by("courier")
+    )
+
+
+def paid_order_provinces() -> list[str]:
+    """The provinces of paid orders, for a page's province choice."""
+    return list(
+        Order.objects.filter(status=Order.Status.PAID)
+        .exclude(province="")
+        .values_list("province", flat=True)
+        .distinct()
+        .order_by("province")
+    )
+
+
+def orders_by_no(order_no: str) -> QuerySet[Order]:
+    """The orders with this number (one per shop at most), by shop."""
+    return Order.objects.filter(order_no=order_no).select_related("shop")
+
+
+def complaint_list(*, show_all: bool) -> QuerySet[Complaint]:
+    """Every complaint, or (by default) the open ones, with who raised them."""
+    if show_all:
+        return Complaint.objects.select_related("order", "raised_by")
+    return open_complaints().select_related("raised_by")
+
+
+def hold_reason_setting_list() -> QuerySet[HoldReasonSetting]:
+    """The saved hold-reason settings (a reason without a row uses its default)."""
+    return HoldReasonSetting.objects.all()
+
+
+def import_batches() -> QuerySet[ImportBatch]:
+    """Order import batches with their shop and who started them, newest first."""
+    return ImportBatch.objects.select_related("shop", "created_by").order_by(
+        "-created_at", "-pk"
+    )

@@ -24,6 +24,7 @@ from shopops.core.models import AuditEntry
 from shopops.core.money import ZERO
 from shopops.core.notifications import notify, notify_roles, users_with_role
 from shopops.core.roles import Role, Shift
+from shopops.core.validation import bounded
 from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import (
     Complaint,
@@ -58,16 +59,6 @@ def _history(
         actor=signed_in(actor),
         note=note[:200],
     )
-
-
-def _bounded(value: str, limit: int, label: str) -> str:
-    """Return `value` stripped; refuse it if its column cannot hold it."""
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(label)s最多 %(limit)d 个字") % {"label": label, "limit": limit}
-        )
-    return value
 
 
 def order_assert_shippable(order: Order) -> None:
@@ -186,7 +177,7 @@ def order_hold(
     """Hold a paid order that cannot ship today, flag it, and hand it to the evening
     customer service (LOG-2.4)."""
     setting = _reason_setting(reason)
-    note = _bounded(note, 300, _("备注"))
+    note = bounded(note, 300, _("备注"))
     with transaction.atomic():
         order = lock_row(Order.objects.all(), order.pk)
         hold = _create_hold(
@@ -226,7 +217,7 @@ def order_hold_bulk(
     if not courier and not province:
         raise ValidationError(_("批量扣留需要指定快递公司或省份"))
     setting = _reason_setting(reason)
-    note = _bounded(note, 300, _("备注"))
+    note = bounded(note, 300, _("备注"))
     already = Hold.objects.filter(
         order=OuterRef("pk"), reason=reason, released_at__isnull=True
     )
@@ -367,7 +358,7 @@ def hold_record_outcome(
         and not after_sale_follows
     ):
         raise ValidationError(_("退款或换货的处理结果需要同时提交售后"))
-    note = _bounded(note, 300, _("处理说明"))
+    note = bounded(note, 300, _("处理说明"))
     with transaction.atomic():
         hold = _lock_hold(hold)
         if hold.released_at is not None:

@@ -4,63 +4,42 @@ complaints (after-sales, and the evening shift's outcomes that raise them, are i
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shopops.catalog.models import Sku
+from shopops.catalog.selectors import active_skus
+from shopops.core.views import post_service, query_date, query_int
 from shopops.orders import exports, selectors, services
-from shopops.orders.models import (
-    Complaint,
-    Hold,
-    HoldReason,
-    HoldReasonSetting,
-    Order,
+from shopops.orders.forms import (
+    ComplaintForm,
+    ComplaintUpdateForm,
+    HoldBulkForm,
+    HoldForm,
+    HoldReasonSettingForm,
+    HoldReleaseForm,
 )
-from shopops.org.models import Shop
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+from shopops.orders.models import Complaint, Hold, HoldReason, Order
+from shopops.org.selectors import shop_choices
 
 
 def _filters(request: HttpRequest) -> selectors.OrderFilters:
     held = request.GET.get("held", "")
     return selectors.OrderFilters(
-        shop_id=_int(request.GET.get("shop")),
+        shop_id=query_int(request.GET.get("shop")),
         status=request.GET.get("status", ""),
-        date_from=_date(request.GET.get("from")),
-        date_to=_date(request.GET.get("to")),
-        flag=_int(request.GET.get("flag")),
+        date_from=query_date(request.GET.get("from")),
+        date_to=query_date(request.GET.get("to")),
+        flag=query_int(request.GET.get("flag")),
         held={"1": True, "0": False}.get(held),
         province=request.GET.get("province", "").strip(),
         search=request.GET.get("q", "").strip(),
     )
-
-
-def _back(request: HttpRequest, fallback: str, *args: object) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback, *args)
 
 
 @login_required
@@ -78,7 +57,7 @@ def order_list(request: HttpRequest) -> HttpResponseBase:
         "orders/list.html",
         {
             "page": page,
-            "shops": Shop.objects.all(),
+            "shops": shop_choices(),
             "statuses": Order.Status.choices,
             "flags": Order.Flag.choices,
             "filters": request.GET,
@@ -116,18 +95,15 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_hold(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    try:
-        services.order_hold(
-            actor=request.user,
-            order=order,
-            reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已扣留订单 %s，已交晚班客服") % order.order_no)
-    return _back(request, "orders:detail", pk)
+    form = HoldForm(request.POST)
+
+    def hold() -> str:
+        services.order_hold(actor=request.user, order=order, **form.cleaned_data)
+        return _("已扣留订单 %s，已交晚班客服") % order.order_no
+
+    return post_service(
+        request, hold, form=form, to=reverse("orders:detail", args=[pk]), back=True
+    )
 
 
 @login_required
@@ -137,19 +113,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.active_holds().select_related("order", "order__shop", "handled_by")
     if reason:
         qs = qs.filter(reason=reason)
-    couriers = (
-        Order.objects.filter(status=Order.Status.PAID)
-        .exclude(courier="")
-        .values_list("courier", flat=True)
-        .distinct()
-        .order_by("courier")
-    )
-    by_reason = dict(
-        selectors.active_holds()
-        .values_list("reason")
-        .annotate(n=Count("pk"))
-        .values_list("reason", "n")
-    )
+    by_reason = selectors.active_holds_by_reason()
     return render(
         request,
         "orders/holds.html",
@@ -159,8 +123,8 @@ def hold_list(request: HttpRequest) -> HttpResponse:
             "by_reason": [
                 (label, by_reason.get(value, 0)) for value, label in HoldReason.choices
             ],
-            "couriers": list(couriers),
-            "shops": Shop.objects.all(),
+            "couriers": selectors.paid_order_couriers(),
+            "shops": shop_choices(),
             "filters": request.GET,
         },
     )
@@ -170,20 +134,21 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.add_hold", raise_exception=True)
 @require_POST
 def hold_bulk(request: HttpRequest) -> HttpResponse:
-    try:
+    form = HoldBulkForm(request.POST)
+
+    def hold_bulk() -> str:
+        data = form.cleaned_data
         holds = services.order_hold_bulk(
             actor=request.user,
-            reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", ""),
-            shop_id=_int(request.POST.get("shop")),
-            courier=request.POST.get("courier", "").strip(),
-            province=request.POST.get("province", "").strip(),
+            reason=data["reason"],
+            note=data["note"],
+            shop_id=data["shop"],
+            courier=data["courier"],
+            province=data["province"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已扣留 %d 个订单，已交晚班客服") % len(holds))
-    return redirect("orders:holds")
+        return _("已扣留 %d 个订单，已交晚班客服") % len(holds)
+
+    return post_service(request, hold_bulk, form=form, to="orders:holds")
 
 
 @login_required
@@ -191,15 +156,13 @@ def hold_bulk(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(Hold, pk=pk)
-    try:
-        services.hold_release(
-            actor=request.user, hold=hold, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已解除扣留：%s") % hold)
-    return _back(request, "orders:holds")
+    form = HoldReleaseForm(request.POST)
+
+    def release() -> str:
+        services.hold_release(actor=request.user, hold=hold, **form.cleaned_data)
+        return _("已解除扣留：%s") % hold
+
+    return post_service(request, release, form=form, to="orders:holds", back=True)
 
 
 @login_required
@@ -217,7 +180,7 @@ def evening_queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "handled": selectors.holds_handled_today()[:100],
             "outcomes": Hold.Outcome.choices,
-            "skus": Sku.objects.filter(active=True).order_by("outer_code")[:500],
+            "skus": active_skus(),
         },
     )
 
@@ -226,11 +189,7 @@ def evening_queue(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.view_complaint", raise_exception=True)
 def complaint_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
-    qs = (
-        Complaint.objects.select_related("order", "raised_by")
-        if show_all
-        else selectors.open_complaints().select_related("raised_by")
-    )
+    qs = selectors.complaint_list(show_all=show_all)
     page = Paginator(qs.order_by("-raised_at"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -244,18 +203,15 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def complaint_new(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    try:
-        services.complaint_create(
-            actor=request.user,
-            order=order,
-            kind=request.POST.get("kind", ""),
-            description=request.POST.get("description", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已登记"))
-    return redirect("orders:detail", pk)
+    form = ComplaintForm(request.POST)
+
+    def complain() -> str:
+        services.complaint_create(actor=request.user, order=order, **form.cleaned_data)
+        return _("已登记")
+
+    return post_service(
+        request, complain, form=form, to=reverse("orders:detail", args=[pk])
+    )
 
 
 @login_required
@@ -263,18 +219,15 @@ def complaint_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_update(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(Complaint, pk=pk)
-    try:
+    form = ComplaintUpdateForm(request.POST)
+
+    def update() -> str:
         services.complaint_update(
-            actor=request.user,
-            complaint=complaint,
-            state=request.POST.get("state", ""),
-            outcome=request.POST.get("outcome", ""),
+            actor=request.user, complaint=complaint, **form.cleaned_data
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已更新"))
-    return _back(request, "orders:complaints")
+        return _("已更新")
+
+    return post_service(request, update, form=form, to="orders:complaints", back=True)
 
 
 @login_required
@@ -283,20 +236,24 @@ def hold_reasons(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("orders.change_holdreasonsetting"):
             raise PermissionDenied
-        try:
+        form = HoldReasonSettingForm(request.POST)
+
+        def save() -> str:
+            data = form.cleaned_data
             services.hold_reason_setting_update(
                 actor=request.user,
-                reason=request.POST.get("reason", ""),
-                flag=_int(request.POST.get("flag")) or 0,
-                message_template=request.POST.get("message_template", ""),
+                reason=data["reason"],
+                flag=data["flag"] or 0,
+                message_template=data["message_template"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已保存"))
-        return redirect("orders:hold_reasons")
+            return _("已保存")
+
+        return post_service(request, save, form=form, to="orders:hold_reasons")
     return render(
         request,
         "orders/hold_reasons.html",
-        {"settings": HoldReasonSetting.objects.all(), "flags": Order.Flag.choices},
+        {
+            "settings": selectors.hold_reason_setting_list(),
+            "flags": Order.Flag.choices,
+        },
     )

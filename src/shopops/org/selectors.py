@@ -10,3 +10,13 @@ def shop_list() -> QuerySet[Shop]:
 
 def staff_list() -> QuerySet[Staff]:
     return Staff.objects.select_related("user", "department", "manager")
+
+
+def shop_choices() -> QuerySet[Shop]:
+    """The shops, in their own order, for a page's shop filter."""
+    return Shop.objects.all()
+
+
+def active_shops() -> QuerySet[Shop]:
+    """The shops still trading, by code."""
+    return Shop.objects.filter(active=True).order_by("code")

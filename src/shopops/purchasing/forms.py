@@ -56,3 +56,9 @@ class PriceForm(forms.Form):
         if sku is None:
             raise forms.ValidationError(_("没有这个商家编码"))
         return sku
+
+
+class CancelForm(forms.Form):
+    """Cancel a purchase order; the service asks for the reason."""
+
+    reason = forms.CharField(required=False, strip=False)

@@ -321,6 +321,24 @@ def open_purchase_orders_count() -> int:
     return PurchaseOrder.objects.filter(state__in=OPEN_STATES).count()
 
 
+def supplier_list() -> QuerySet[Supplier]:
+    """Suppliers, active first, with their terms and how many prices they quote."""
+    return (
+        Supplier.objects.select_related("purchase_terms")
+        .annotate(price_count=Count("prices"))
+        .order_by("-active", "code")
+    )
+
+
+def supplier_choices() -> QuerySet[Supplier]:
+    """Suppliers by code, for a page's supplier filter."""
+    return Supplier.objects.order_by("code")
+
+
+def supplier_terms_get(supplier: Supplier) -> SupplierTerms | None:
+    return SupplierTerms.objects.filter(supplier=supplier).first()
+
+
 def supplier_price_list(*, supplier_id: int | None = None) -> QuerySet[SupplierPrice]:
     qs = SupplierPrice.objects.select_related("supplier", "sku", "sku__product")
     if supplier_id:

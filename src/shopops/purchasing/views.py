@@ -5,6 +5,7 @@ receiving against them. Thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,38 +21,22 @@ from django.views.decorators.http import require_POST
 
 from shopops.catalog.models import Supplier
 from shopops.core import clock
+from shopops.core.views import (
+    error_text,
+    is_htmx,
+    post_service,
+    query_date,
+    query_int,
+)
 from shopops.purchasing import exports, selectors, services
-from shopops.purchasing.forms import PriceForm, SettingsForm, TermsForm
+from shopops.purchasing.forms import CancelForm, PriceForm, SettingsForm, TermsForm
 from shopops.purchasing.models import (
     PurchaseOrder,
     PurchaseSuggestion,
-    SupplierTerms,
 )
 from shopops.stock.selectors import location_choices, putaway_locations
 
 ROWS_PER_PAGE = 200
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _suggestions_url(day: dt.date, **params: Any) -> str:
@@ -67,9 +52,9 @@ def _suggestions_url(day: dt.date, **params: Any) -> str:
 @permission_required("purchasing.view_purchasesuggestion", raise_exception=True)
 def suggestions(request: HttpRequest) -> HttpResponse:
     current = selectors.purchasing_day()
-    day = _date(request.GET.get("day")) or current
+    day = query_date(request.GET.get("day")) or current
     supplier_raw = request.GET.get("supplier", "")
-    supplier_id = 0 if supplier_raw == "none" else _int(supplier_raw)
+    supplier_id = 0 if supplier_raw == "none" else query_int(supplier_raw)
     show_all = request.GET.get("show") == "all"
     qs = selectors.suggestion_list(
         day=day,
@@ -119,7 +104,7 @@ def _row_response(
         }
     else:
         note = ""
-    if _is_htmx(request):
+    if is_htmx(request):
         row = selectors.suggestion_list(day=row.day).get(pk=row.pk)
         return render(
             request,
@@ -137,19 +122,16 @@ def _row_response(
 def suggestion_quantity(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(PurchaseSuggestion, pk=pk)
     raw = request.POST.get("quantity", "").strip()
-    quantity = _int(raw)
-    try:
+    quantity = query_int(raw)
+
+    def set_quantity() -> PurchaseSuggestion:
         if raw and quantity is None:
             raise ValidationError(_("数量必须是整数"))
-        row = services.purchase_suggestion_set_quantity(
+        return services.purchase_suggestion_set_quantity(
             actor=request.user, suggestion=suggestion, quantity=quantity
         )
-    except ValidationError as exc:
-        if _is_htmx(request):
-            return HttpResponse(" ".join(exc.messages), status=422)
-        _errors(request, exc)
-        return redirect(_suggestions_url(suggestion.day))
-    return _row_response(request, row, suggestion.day)
+
+    return _row_action(request, suggestion, set_quantity)
 
 
 @login_required
@@ -158,14 +140,28 @@ def suggestion_quantity(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(PurchaseSuggestion, pk=pk)
     accepted = request.POST.get("accepted", "1") == "1"
-    try:
-        row = services.purchase_suggestion_accept(
+    return _row_action(
+        request,
+        suggestion,
+        lambda: services.purchase_suggestion_accept(
             actor=request.user, suggestion=suggestion, accepted=accepted
-        )
+        ),
+    )
+
+
+def _row_action(
+    request: HttpRequest,
+    suggestion: PurchaseSuggestion,
+    act: Callable[[], PurchaseSuggestion],
+) -> HttpResponse:
+    """A suggestion row's edit: from htmx, the row again (or 422 with the refusal);
+    else back to the day's list, with the refusal as a message."""
+    try:
+        row = act()
     except ValidationError as exc:
-        if _is_htmx(request):
-            return HttpResponse(" ".join(exc.messages), status=422)
-        _errors(request, exc)
+        if is_htmx(request):
+            return HttpResponse(error_text(exc), status=422)
+        messages.error(request, error_text(exc))
         return redirect(_suggestions_url(suggestion.day))
     return _row_response(request, row, suggestion.day)
 
@@ -174,23 +170,24 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("purchasing.change_purchasesuggestion", raise_exception=True)
 @require_POST
 def supplier_accept(request: HttpRequest) -> HttpResponse:
-    day = _date(request.POST.get("day")) or selectors.purchasing_day()
-    supplier = get_object_or_404(Supplier, pk=_int(request.POST.get("supplier")) or 0)
+    day = query_date(request.POST.get("day")) or selectors.purchasing_day()
+    supplier = get_object_or_404(
+        Supplier, pk=query_int(request.POST.get("supplier")) or 0
+    )
     accepted = request.POST.get("accepted", "1") == "1"
-    try:
+
+    def accept() -> str:
         count = services.purchase_suggestions_accept_supplier(
             actor=request.user, day=day, supplier=supplier, accepted=accepted
         )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
         text = (
             _("已确认 %(n)d 条（%(supplier)s）")
             if accepted
             else _("已取消确认 %(n)d 条（%(supplier)s）")
         )
-        messages.success(request, text % {"n": count, "supplier": supplier.name})
-    return redirect(_suggestions_url(day))
+        return text % {"n": count, "supplier": supplier.name}
+
+    return post_service(request, accept, to=_suggestions_url(day))
 
 
 @login_required
@@ -230,7 +227,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                messages.error(request, error_text(exc))
             else:
                 messages.success(request, _("采购参数已保存"))
                 return redirect("purchasing:settings")
@@ -267,21 +264,16 @@ def arrivals(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("purchasing.view_supplierprice", raise_exception=True)
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
-
-    suppliers = (
-        Supplier.objects.select_related("purchase_terms")
-        .annotate(price_count=Count("prices"))
-        .order_by("-active", "code")
+    return render(
+        request, "purchasing/suppliers.html", {"suppliers": selectors.supplier_list()}
     )
-    return render(request, "purchasing/suppliers.html", {"suppliers": suppliers})
 
 
 @login_required
 @permission_required("purchasing.view_supplierprice", raise_exception=True)
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(Supplier, pk=pk)
-    terms = SupplierTerms.objects.filter(supplier=supplier).first()
+    terms = selectors.supplier_terms_get(supplier)
     terms_form = TermsForm(
         initial={
             "payment_terms": terms.payment_terms if terms else "",
@@ -315,7 +307,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         order_multiple=data["order_multiple"],
                     )
                 except ValidationError as exc:
-                    _errors(request, exc)
+                    messages.error(request, error_text(exc))
                 else:
                     messages.success(
                         request, _("已保存 %s 的报价") % data["sku"].outer_code
@@ -348,7 +340,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if state not in PurchaseOrder.State.values:
         state = ""
     qs = selectors.purchase_order_list(
-        state=state, supplier_id=_int(request.GET.get("supplier"))
+        state=state, supplier_id=query_int(request.GET.get("supplier"))
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -357,7 +349,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "states": PurchaseOrder.State.choices,
-            "suppliers": Supplier.objects.order_by("code"),
+            "suppliers": selectors.supplier_choices(),
             "filters": request.GET,
         },
     )
@@ -424,18 +416,18 @@ def _receive_lines(request: HttpRequest, order: PurchaseOrder) -> list[Any]:
         raw = request.POST.get(f"qty_{line.pk}", "").strip()
         if not raw:
             continue
-        quantity = _int(raw)
+        quantity = query_int(raw)
         if quantity is None:
             errors.append(_("%s：数量必须是整数") % line.sku.outer_code)
             continue
         dates = {}
         for key in ("prod", "exp"):
             text = request.POST.get(f"{key}_{line.pk}", "").strip()
-            dates[key] = _date(text)
+            dates[key] = query_date(text)
             if text and dates[key] is None:
                 errors.append(_("%s：日期格式应为 YYYY-MM-DD") % line.sku.outer_code)
         location_raw = request.POST.get(f"loc_{line.pk}", "").strip()
-        location_id = _int(location_raw)
+        location_id = query_int(location_raw)
         if location_raw and location_id is None:
             errors.append(_("%s：库位无效") % line.sku.outer_code)
         lines.append(
@@ -458,7 +450,8 @@ def _receive_lines(request: HttpRequest, order: PurchaseOrder) -> list[Any]:
 @require_POST
 def order_receive(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order(pk)
-    try:
+
+    def receive() -> None:
         receipt = services.purchase_order_receive(
             actor=request.user,
             purchase_order=order,
@@ -466,9 +459,6 @@ def order_receive(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             close=request.POST.get("close") == "1",
         )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
         messages.success(request, _("已入库 %s") % receipt.number)
         if receipt.served_orders:
             messages.success(
@@ -479,7 +469,10 @@ def order_receive(request: HttpRequest, pk: int) -> HttpResponse:
                     "orders": "、".join(receipt.served_orders),
                 },
             )
-    return redirect("purchasing:order_detail", pk)
+
+    return post_service(
+        request, receive, to=reverse("purchasing:order_detail", args=[pk])
+    )
 
 
 @login_required
@@ -487,14 +480,14 @@ def order_receive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(PurchaseOrder, pk=pk)
-    try:
+    form = CancelForm(request.POST)
+
+    def cancel() -> str:
         services.purchase_order_cancel(
-            actor=request.user,
-            purchase_order=order,
-            reason=request.POST.get("reason", ""),
+            actor=request.user, purchase_order=order, **form.cleaned_data
         )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已取消采购单 %s") % order.number)
-    return redirect("purchasing:order_detail", pk)
+        return _("已取消采购单 %s") % order.number
+
+    return post_service(
+        request, cancel, form=form, to=reverse("purchasing:order_detail", args=[pk])
+    )

@@ -24,6 +24,7 @@ from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record
 from shopops.core.locks import lock_row, lock_rows
 from shopops.core.models import AuditEntry
+from shopops.core.validation import bounded
 from shopops.orders.models import (
     Hold,
     HoldReason,
@@ -76,17 +77,6 @@ PHOTO_TYPES = {
     "image/webp": ".webp",
     "image/heic": ".heic",
 }
-
-
-def _bounded(value: str, limit: int, label: str) -> str:
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(label)s最多 %(limit)d 个字") % {"label": label, "limit": limit}
-        )
-    if "\x00" in value:
-        raise ValidationError(_("%s含有不可见的空字符") % label)
-    return value
 
 
 def _actor(actor: Actor) -> Any:
@@ -303,7 +293,7 @@ def qc_record(
         raise ValidationError(_("不合格需要选择问题类型"))
     if not failing:
         defect_reason = ""
-    note = _bounded(note, 300, _("说明"))
+    note = bounded(note, 300, _("说明"))
     if line.order_id != order.pk:
         raise ValidationError(_("该明细不属于订单 %s") % order.order_no)
     if photo is not None:
@@ -580,8 +570,8 @@ def courier_delay_declare(
     unshipped order of that courier there gets the courier-delay hold, which hands it
     to the evening customer service."""
     courier = courier_check(courier)
-    province = _bounded(province, 20, _("省份"))
-    note = _bounded(note, 300, _("说明"))
+    province = bounded(province, 20, _("省份"))
+    note = bounded(note, 300, _("说明"))
     with transaction.atomic():
         if lock_rows(
             CourierDelay.objects.filter(
@@ -703,7 +693,7 @@ def handoff_problem_record(
     courier = courier_check(courier)
     if kind not in HandoffProblem.Kind.values:
         raise ValidationError(_("未知问题类型：%s") % kind)
-    note = _bounded(note, 300, _("说明"))
+    note = bounded(note, 300, _("说明"))
     now = clock.now()
     at = at or now
     if at > now + dt.timedelta(minutes=5):

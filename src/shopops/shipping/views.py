@@ -17,17 +17,27 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core import clock
+from shopops.core.views import Done, post_service, query_date, query_int
 from shopops.orders.models import Order
-from shopops.org.models import Shop
+from shopops.orders.selectors import orders_by_no, paid_order_provinces
+from shopops.org.selectors import shop_choices
 from shopops.shipping import exports, selectors, services
 from shopops.shipping.couriers import TRACKING_HINTS, Courier, courier_from_name
+from shopops.shipping.forms import (
+    CourierDelayForm,
+    CourierDelayLiftForm,
+    HandoffProblemForm,
+    QualityCheckForm,
+    ShipForm,
+    WaveForm,
+)
 from shopops.shipping.models import (
     CourierDelay,
     HandoffProblem,
@@ -35,32 +45,13 @@ from shopops.shipping.models import (
     QualityCheck,
 )
 
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 # --- pick lists -------------------------------------------------------------------
 
 
 @login_required
 @permission_required("shipping.view_picklist", raise_exception=True)
 def pick_lists(request: HttpRequest) -> HttpResponse:
-    shop_id = _int(request.GET.get("shop"))
+    shop_id = query_int(request.GET.get("shop"))
     return render(
         request,
         "shipping/pick_lists.html",
@@ -71,7 +62,7 @@ def pick_lists(request: HttpRequest) -> HttpResponse:
             "unreserved": selectors.orders_waiting_for_reservation(
                 shop_id=shop_id
             ).count(),
-            "shops": Shop.objects.all(),
+            "shops": shop_choices(),
             "filters": request.GET,
         },
     )
@@ -81,15 +72,14 @@ def pick_lists(request: HttpRequest) -> HttpResponse:
 @permission_required("shipping.add_picklist", raise_exception=True)
 @require_POST
 def reserve_waiting(request: HttpRequest) -> HttpResponse:
-    try:
+    form = WaveForm(request.POST)
+
+    def reserve() -> None:
         summary = services.orders_reserve_waiting(
             actor=request.user,
-            shop_id=_int(request.POST.get("shop")),
-            limit=_int(request.POST.get("limit")) or services.MAX_RESERVE_WAVE,
+            shop_id=form.cleaned_data["shop"],
+            limit=form.cleaned_data["limit"] or services.MAX_RESERVE_WAVE,
         )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         messages.success(
             request,
             _("已预留 %(ok)d 个订单；%(short)d 个缺货已扣留并交晚班客服")
@@ -101,24 +91,28 @@ def reserve_waiting(request: HttpRequest) -> HttpResponse:
                 _("其中 %(n)d 个原缺货扣留的订单已有库存，已解除扣留：%(orders)s")
                 % {"n": len(summary.released), "orders": "、".join(summary.released)},
             )
-    return redirect("shipping:pick_lists")
+
+    return post_service(request, reserve, form=form, to="shipping:pick_lists")
 
 
 @login_required
 @permission_required("shipping.add_picklist", raise_exception=True)
 @require_POST
 def pick_list_new(request: HttpRequest) -> HttpResponse:
-    try:
+    form = WaveForm(request.POST)
+
+    def create() -> Done:
         pick_list = services.pick_list_create(
             actor=request.user,
-            shop_id=_int(request.POST.get("shop")),
-            limit=_int(request.POST.get("limit")) or 50,
+            shop_id=form.cleaned_data["shop"],
+            limit=form.cleaned_data["limit"] or 50,
         )
-    except ValidationError as exc:
-        _error(request, exc)
-        return redirect("shipping:pick_lists")
-    messages.success(request, _("已生成拣货单 %s") % pick_list.number)
-    return redirect("shipping:pick_list", pick_list.pk)
+        return Done(
+            _("已生成拣货单 %s") % pick_list.number,
+            to=reverse("shipping:pick_list", args=[pick_list.pk]),
+        )
+
+    return post_service(request, create, form=form, to="shipping:pick_lists")
 
 
 @login_required
@@ -146,13 +140,12 @@ def pick_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pick_list_close(request: HttpRequest, pk: int) -> HttpResponse:
     pick_list = get_object_or_404(PickList, pk=pk)
-    try:
+
+    def close() -> str:
         services.pick_list_close(actor=request.user, pick_list=pick_list)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("拣货单 %s 已完成") % pick_list.number)
-    return redirect("shipping:pick_list", pk)
+        return _("拣货单 %s 已完成") % pick_list.number
+
+    return post_service(request, close, to=reverse("shipping:pick_list", args=[pk]))
 
 
 # --- the pack station -------------------------------------------------------------
@@ -169,12 +162,8 @@ def pack_station(request: HttpRequest) -> HttpResponse:
     order = None
     matches: list[Order] = []
     if query:
-        matches = list(
-            Order.objects.filter(order_no=query)
-            .select_related("shop")
-            .order_by("shop__code")
-        )
-        pk = _int(request.GET.get("order"))
+        matches = list(orders_by_no(query).order_by("shop__code"))
+        pk = query_int(request.GET.get("order"))
         chosen = [o for o in matches if o.pk == pk] if pk else matches
         if len(chosen) == 1:
             order = chosen[0]
@@ -212,34 +201,32 @@ def pack_station(request: HttpRequest) -> HttpResponse:
 @require_POST
 def qc_record(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    line = order.lines.filter(pk=_int(request.POST.get("line")) or 0).first()
-    if line is None:
-        messages.error(request, _("请选择订单明细"))
-        return redirect(_pack_url(order))
-    result = request.POST.get("result", "")
-    try:
+    form = QualityCheckForm(request.POST, request.FILES)
+
+    def record() -> str | Done:
+        data = form.cleaned_data
+        line = order.lines.filter(pk=data["line"] or 0).first()
+        if line is None:
+            raise ValidationError(_("请选择订单明细"))
         services.qc_record(
             actor=request.user,
             order=order,
             line=line,
-            result=result,
-            quantity=_int(request.POST.get("quantity")),
-            defect_reason=request.POST.get("defect_reason", ""),
-            note=request.POST.get("note", ""),
-            photo=request.FILES.get("photo"),
+            result=data["result"],
+            quantity=data["quantity"],
+            defect_reason=data["defect_reason"],
+            note=data["note"],
+            photo=data["photo"],
         )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        if result == QualityCheck.Result.FAIL:
-            messages.warning(
-                request,
+        if data["result"] == QualityCheck.Result.FAIL:
+            return Done(
                 _("已记录不合格：商品已隔离，订单 %s 已扣留并交晚班客服")
                 % order.order_no,
+                level=messages.WARNING,
             )
-        else:
-            messages.success(request, _("已记录质检合格"))
-    return redirect(_pack_url(order))
+        return _("已记录质检合格")
+
+    return post_service(request, record, form=form, to=_pack_url(order))
 
 
 @login_required
@@ -247,13 +234,12 @@ def qc_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def qc_pass_all(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    try:
+
+    def pass_all() -> str:
         services.qc_pass_all(actor=request.user, order=order)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("订单 %s 全部质检合格") % order.order_no)
-    return redirect(_pack_url(order))
+        return _("订单 %s 全部质检合格") % order.order_no
+
+    return post_service(request, pass_all, to=_pack_url(order))
 
 
 @login_required
@@ -261,26 +247,25 @@ def qc_pass_all(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ship(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    try:
+    form = ShipForm(request.POST)
+
+    def ship_order() -> str:
         shipment = services.shipment_create(
-            actor=request.user,
-            order=order,
-            courier=request.POST.get("courier", ""),
-            tracking_no=request.POST.get("tracking_no", ""),
+            actor=request.user, order=order, **form.cleaned_data
         )
-    except ValidationError as exc:
-        _error(request, exc)
-        return redirect(_pack_url(order))
-    messages.success(
-        request,
-        _("订单 %(no)s 已发货：%(courier)s %(tracking)s")
-        % {
+        return _("订单 %(no)s 已发货：%(courier)s %(tracking)s") % {
             "no": order.order_no,
             "courier": shipment.get_courier_display(),
             "tracking": shipment.tracking_no,
-        },
+        }
+
+    return post_service(
+        request,
+        ship_order,
+        form=form,
+        to="shipping:pack_station",
+        failed=_pack_url(order),
     )
-    return redirect("shipping:pack_station")
 
 
 @login_required
@@ -306,11 +291,11 @@ def qc_photo(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required("shipping.view_shipment", raise_exception=True)
 def shipment_list(request: HttpRequest) -> HttpResponseBase:
     today = clock.today()
-    date_from = _date(request.GET.get("from")) or today
-    date_to = _date(request.GET.get("to")) or today
+    date_from = query_date(request.GET.get("from")) or today
+    date_to = query_date(request.GET.get("to")) or today
     if date_from > date_to:
         date_from, date_to = date_to, date_from
-    shop_id = _int(request.GET.get("shop"))
+    shop_id = query_int(request.GET.get("shop"))
     qs = selectors.shipment_list(date_from=date_from, date_to=date_to, shop_id=shop_id)
     if request.GET.get("export") == "csv":
         return exports.bulk_shipping_response(qs, date_from, date_to)
@@ -324,7 +309,7 @@ def shipment_list(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "date_from": date_from,
             "date_to": date_to,
-            "shops": Shop.objects.all(),
+            "shops": shop_choices(),
             "filters": request.GET,
             "export_query": urlencode(
                 {
@@ -344,13 +329,6 @@ def shipment_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @permission_required("shipping.view_courierdelay", raise_exception=True)
 def delay_list(request: HttpRequest) -> HttpResponse:
-    provinces = (
-        Order.objects.filter(status=Order.Status.PAID)
-        .exclude(province="")
-        .values_list("province", flat=True)
-        .distinct()
-        .order_by("province")
-    )
     return render(
         request,
         "shipping/delays.html",
@@ -358,7 +336,7 @@ def delay_list(request: HttpRequest) -> HttpResponse:
             "active": selectors.delay_list().filter(lifted_at__isnull=True),
             "lifted": selectors.delay_list().filter(lifted_at__isnull=False)[:30],
             "couriers": Courier.choices,
-            "provinces": list(provinces),
+            "provinces": paid_order_provinces(),
         },
     )
 
@@ -367,22 +345,16 @@ def delay_list(request: HttpRequest) -> HttpResponse:
 @permission_required("shipping.add_courierdelay", raise_exception=True)
 @require_POST
 def delay_new(request: HttpRequest) -> HttpResponse:
-    try:
-        delay = services.courier_delay_declare(
-            actor=request.user,
-            courier=request.POST.get("courier", ""),
-            province=request.POST.get("province", ""),
-            note=request.POST.get("note", ""),
-        )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            _("已登记%(delay)s延误，扣留 %(n)d 个未发货订单并交晚班客服")
-            % {"delay": delay, "n": delay.holds.count()},
-        )
-    return redirect("shipping:delays")
+    form = CourierDelayForm(request.POST)
+
+    def declare() -> str:
+        delay = services.courier_delay_declare(actor=request.user, **form.cleaned_data)
+        return _("已登记%(delay)s延误，扣留 %(n)d 个未发货订单并交晚班客服") % {
+            "delay": delay,
+            "n": delay.holds.count(),
+        }
+
+    return post_service(request, declare, form=form, to="shipping:delays")
 
 
 @login_required
@@ -390,13 +362,12 @@ def delay_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delay_apply(request: HttpRequest, pk: int) -> HttpResponse:
     delay = get_object_or_404(CourierDelay, pk=pk)
-    try:
+
+    def apply() -> str:
         n = services.courier_delay_apply(actor=request.user, delay=delay)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("又扣留了 %d 个新订单") % n)
-    return redirect("shipping:delays")
+        return _("又扣留了 %d 个新订单") % n
+
+    return post_service(request, apply, to="shipping:delays")
 
 
 @login_required
@@ -404,17 +375,15 @@ def delay_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delay_lift(request: HttpRequest, pk: int) -> HttpResponse:
     delay = get_object_or_404(CourierDelay, pk=pk)
-    try:
+    form = CourierDelayLiftForm(request.POST)
+
+    def lift() -> str:
         services.courier_delay_lift(
-            actor=request.user,
-            delay=delay,
-            release_holds=request.POST.get("release_holds", "1") == "1",
+            actor=request.user, delay=delay, **form.cleaned_data
         )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("已解除%s延误") % delay)
-    return redirect("shipping:delays")
+        return _("已解除%s延误") % delay
+
+    return post_service(request, lift, form=form, to="shipping:delays")
 
 
 # --- hand-off problems and the weekly analysis -------------------------------------
@@ -446,26 +415,25 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 @permission_required("shipping.add_handoffproblem", raise_exception=True)
 @require_POST
 def problem_new(request: HttpRequest) -> HttpResponse:
-    order_no = request.POST.get("order_no", "").strip()
-    order = None
-    if order_no:
-        order = Order.objects.filter(order_no=order_no).first()
-        if order is None:
-            messages.error(request, _("没有找到订单 %s") % order_no[:40])
-            return redirect("shipping:problems")
-    try:
+    form = HandoffProblemForm(request.POST)
+
+    def record() -> str:
+        data = form.cleaned_data
+        order = None
+        if data["order_no"]:
+            order = orders_by_no(data["order_no"]).first()
+            if order is None:
+                raise ValidationError(_("没有找到订单 %s") % data["order_no"][:40])
         services.handoff_problem_record(
             actor=request.user,
-            courier=request.POST.get("courier", ""),
-            kind=request.POST.get("kind", ""),
-            note=request.POST.get("note", ""),
+            courier=data["courier"],
+            kind=data["kind"],
+            note=data["note"],
             order=order,
         )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("已登记交接问题"))
-    return redirect("shipping:problems")
+        return _("已登记交接问题")
+
+    return post_service(request, record, form=form, to="shipping:problems")
 
 
 @login_required

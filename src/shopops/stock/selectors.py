@@ -13,6 +13,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -189,6 +190,48 @@ def warehouse_list() -> QuerySet[Warehouse]:
             "locations__stock_levels", filter=Q(locations__stock_levels__on_hand__gt=0)
         )
     )
+
+
+def warehouse_choices() -> QuerySet[Warehouse]:
+    """The warehouses, in their own order, for a page's warehouse filter."""
+    return Warehouse.objects.all()
+
+
+def warehouses_with_locations() -> QuerySet[Warehouse]:
+    """The warehouses by code, each with its locations by code and how many levels
+    with stock each location holds (`in_stock`)."""
+    locations = Location.objects.annotate(
+        in_stock=Count("stock_levels", filter=Q(stock_levels__on_hand__gt=0))
+    ).order_by("code")
+    return Warehouse.objects.prefetch_related(
+        Prefetch("locations", queryset=locations)
+    ).order_by("code")
+
+
+def level_with_place() -> QuerySet[StockLevel]:
+    """Levels with their SKU, lot and location, for a level's page."""
+    return StockLevel.objects.select_related(
+        "sku__product", "lot", "location__warehouse"
+    )
+
+
+def count_sheets_with_scope() -> QuerySet[CountSheet]:
+    """Count sheets with what they cover and who made and posted them."""
+    return CountSheet.objects.select_related(
+        "warehouse", "location__warehouse", "category", "created_by", "posted_by"
+    )
+
+
+def count_sheet_progress(sheet: CountSheet) -> dict[str, int]:
+    """A sheet's lines: how many (`total`), counted, and counted with a difference."""
+    figures = sheet.lines.aggregate(
+        n_total=Count("pk"),
+        n_counted=Count("pk", filter=Q(counted__isnull=False)),
+        n_differences=Count(
+            "pk", filter=Q(counted__isnull=False) & ~Q(counted=F("expected"))
+        ),
+    )
+    return {key[2:]: value for key, value in figures.items()}
 
 
 def location_list() -> QuerySet[Location]:

@@ -12,15 +12,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shopops.catalog.models import Category
+from shopops.catalog.selectors import category_choices
 from shopops.core import clock
+from shopops.core.views import (
+    Done,
+    error_text,
+    post_service,
+    query_date,
+    query_int,
+    query_text,
+)
 from shopops.stock import counts, reports, selectors, services
 from shopops.stock.forms import (
     AdjustForm,
@@ -38,45 +45,20 @@ from shopops.stock.forms import (
 from shopops.stock.models import (
     CountLine,
     CountSheet,
-    Location,
     Movement,
     StockLevel,
     StockReport,
-    Warehouse,
 )
 
 EXPIRY_WARN_DAYS = 30
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _text(request: HttpRequest, name: str, limit: int = 64) -> str:
-    """Return a query parameter as search text (no NUL: PostgreSQL refuses it)."""
-    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 def _level_filters(request: HttpRequest) -> selectors.LevelFilters:
     return selectors.LevelFilters(
-        category_id=_int(request.GET.get("category")),
-        warehouse_id=_int(request.GET.get("warehouse")),
-        location_id=_int(request.GET.get("location")),
-        search=_text(request, "q"),
+        category_id=query_int(request.GET.get("category")),
+        warehouse_id=query_int(request.GET.get("warehouse")),
+        location_id=query_int(request.GET.get("location")),
+        search=query_text(request, "q"),
         stockout=request.GET.get("stockout") == "1",
         quarantined=request.GET.get("quarantined") == "1",
     )
@@ -111,8 +93,8 @@ def level_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [{"sku": s, "levels": by_sku.get(s.pk, [])} for s in skus],
-            "categories": Category.objects.all(),
-            "warehouses": Warehouse.objects.all(),
+            "categories": category_choices(),
+            "warehouses": selectors.warehouse_choices(),
             "locations": selectors.location_list(),
             "filters": query,
             "warn_days": EXPIRY_WARN_DAYS,
@@ -124,11 +106,11 @@ def level_list(request: HttpRequest) -> HttpResponse:
 @permission_required("stock.view_movement", raise_exception=True)
 def movement_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.movement_list(
-        kind=_text(request, "kind", 20),
-        sku=_text(request, "sku"),
-        level_id=_int(request.GET.get("level")),
-        date_from=_date(request.GET.get("from")),
-        date_to=_date(request.GET.get("to")),
+        kind=query_text(request, "kind", 20),
+        sku=query_text(request, "sku"),
+        level_id=query_int(request.GET.get("level")),
+        date_from=query_date(request.GET.get("from")),
+        date_to=query_date(request.GET.get("to")),
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -144,30 +126,39 @@ def movement_list(request: HttpRequest) -> HttpResponse:
 @permission_required("stock.add_movement", raise_exception=True)
 def receive(request: HttpRequest) -> HttpResponse:
     form = ReceiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def receive_stock() -> Done:
         data = form.cleaned_data
-        try:
-            movement = services.stock_receive(
-                actor=request.user,
-                sku=data["sku"],
-                quantity=data["quantity"],
-                location=data["location"],
-                lot_no=data["lot_no"],
-                production_date=data["production_date"],
-                expiry_date=data["expiry_date"],
-                reference=data["reference"],
-                reason=data["reason"] or _("手工入库"),
-            )
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(
-                request,
-                _("已入库 %(code)s × %(n)d")
-                % {"code": data["sku"].outer_code, "n": movement.on_hand_delta},
-            )
-            return redirect(reverse("stock:levels") + f"?q={data['sku'].outer_code}")
-    return render(request, "stock/receive.html", {"form": form})
+        movement = services.stock_receive(
+            actor=request.user,
+            sku=data["sku"],
+            quantity=data["quantity"],
+            location=data["location"],
+            lot_no=data["lot_no"],
+            production_date=data["production_date"],
+            expiry_date=data["expiry_date"],
+            reference=data["reference"],
+            reason=data["reason"] or _("手工入库"),
+        )
+        return Done(
+            _("已入库 %(code)s × %(n)d")
+            % {"code": data["sku"].outer_code, "n": movement.on_hand_delta},
+            to=reverse("stock:levels") + f"?q={data['sku'].outer_code}",
+        )
+
+    def page() -> HttpResponse:
+        return render(request, "stock/receive.html", {"form": form})
+
+    if request.method != "POST":
+        return page()
+    return post_service(
+        request,
+        receive_stock,
+        form=form,
+        to="stock:receive",
+        render_again=page,
+        sep="；",
+    )
 
 
 @login_required
@@ -278,22 +269,18 @@ def _level_action(
     """The four forms of a level's page: with valid data, run `act` (a service call
     that returns the success message) and go to `done`; a refusal or invalid data
     shows the page again with the form, in its `slot`, and its errors."""
-    if form.is_valid():
-        try:
-            message = act(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-        else:
-            messages.success(request, message)
-            return redirect(done)
-    return _level_page(request, level, **{slot: form})
+    return post_service(
+        request,
+        lambda: act(form.cleaned_data),
+        form=form,
+        to=done,
+        render_again=lambda: _level_page(request, level, **{slot: form}),
+        sep="；",
+    )
 
 
 def _level(pk: int) -> StockLevel:
-    return get_object_or_404(
-        StockLevel.objects.select_related("sku__product", "lot", "location__warehouse"),
-        pk=pk,
-    )
+    return get_object_or_404(selectors.level_with_place(), pk=pk)
 
 
 def _level_page(
@@ -327,12 +314,7 @@ def _level_page(
 @login_required
 @permission_required("stock.view_warehouse", raise_exception=True)
 def warehouse_list(request: HttpRequest) -> HttpResponse:
-    locations = Location.objects.annotate(
-        in_stock=Count("stock_levels", filter=Q(stock_levels__on_hand__gt=0))
-    ).order_by("code")
-    warehouses = Warehouse.objects.prefetch_related(
-        Prefetch("locations", queryset=locations)
-    ).order_by("code")
+    warehouses = selectors.warehouses_with_locations()
     return render(
         request,
         "stock/warehouses.html",
@@ -349,16 +331,19 @@ def warehouse_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def warehouse_new(request: HttpRequest) -> HttpResponse:
     form = WarehouseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("仓库代码只能用字母、数字、- 和 _；名称必填"))
-        return redirect("stock:warehouses")
-    try:
+
+    def create() -> str:
         warehouse = services.warehouse_create(actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("已添加仓库 %s") % warehouse.name)
-    return redirect("stock:warehouses")
+        return _("已添加仓库 %s") % warehouse.name
+
+    return post_service(
+        request,
+        create,
+        form=form,
+        to="stock:warehouses",
+        invalid=_("仓库代码只能用字母、数字、- 和 _；名称必填"),
+        sep="；",
+    )
 
 
 @login_required
@@ -366,16 +351,19 @@ def warehouse_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def location_new(request: HttpRequest) -> HttpResponse:
     form = LocationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择仓库并填写库位代码"))
-        return redirect("stock:warehouses")
-    try:
+
+    def create() -> str:
         location = services.location_create(actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("已添加库位 %s") % location)
-    return redirect("stock:warehouses")
+        return _("已添加库位 %s") % location
+
+    return post_service(
+        request,
+        create,
+        form=form,
+        to="stock:warehouses",
+        invalid=_("请选择仓库并填写库位代码"),
+        sep="；",
+    )
 
 
 # --- counts (LOG-1.3) ----------------------------------------------------------------
@@ -410,20 +398,23 @@ def count_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def count_new(request: HttpRequest) -> HttpResponse:
     form = CountSheetForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("盘点范围填写不完整"))
-        return redirect("stock:counts")
-    try:
+
+    def create() -> Done:
         sheet = counts.count_sheet_create(actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("stock:counts")
-    messages.success(
+        return Done(
+            _("已开盘点单 #%(id)d，共 %(n)d 行")
+            % {"id": sheet.pk, "n": sheet.lines.count()},
+            to=reverse("stock:count_detail", args=[sheet.pk]),
+        )
+
+    return post_service(
         request,
-        _("已开盘点单 #%(id)d，共 %(n)d 行")
-        % {"id": sheet.pk, "n": sheet.lines.count()},
+        create,
+        form=form,
+        to="stock:counts",
+        invalid=_("盘点范围填写不完整"),
+        sep="；",
     )
-    return redirect("stock:count_detail", sheet.pk)
 
 
 def _count_lines(sheet: CountSheet) -> Any:
@@ -435,16 +426,11 @@ def _count_lines(sheet: CountSheet) -> Any:
 @login_required
 @permission_required("stock.view_countsheet", raise_exception=True)
 def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = get_object_or_404(
-        CountSheet.objects.select_related(
-            "warehouse", "location__warehouse", "category", "created_by", "posted_by"
-        ),
-        pk=pk,
-    )
+    sheet = get_object_or_404(selectors.count_sheets_with_scope(), pk=pk)
     lines = _count_lines(sheet)
     all_lines = list(lines)
     todo = request.GET.get("todo") == "1"
-    search = _text(request, "q")
+    search = query_text(request, "q")
     shown = [
         line
         for line in all_lines
@@ -498,22 +484,13 @@ def count_line_record(request: HttpRequest, pk: int, line_pk: int) -> HttpRespon
                 note=data["note"],
             )
         except ValidationError as exc:
-            error = _errors(exc)
+            error = error_text(exc, "；")
     else:
         error = _("实盘数量应为 0 或正整数")
     if request.headers.get("HX-Request"):
         # The row, and the sheet's progress out of band.
-        sheet = CountSheet.objects.select_related(
-            "warehouse", "location__warehouse", "category"
-        ).get(pk=pk)
-        figures = sheet.lines.aggregate(
-            n_total=Count("pk"),
-            n_counted=Count("pk", filter=Q(counted__isnull=False)),
-            n_differences=Count(
-                "pk", filter=Q(counted__isnull=False) & ~Q(counted=F("expected"))
-            ),
-        )
-        progress = {key[2:]: value for key, value in figures.items()}
+        sheet = selectors.count_sheets_with_scope().get(pk=pk)
+        progress = selectors.count_sheet_progress(sheet)
         return render(
             request,
             "stock/partials/count_line.html",
@@ -539,22 +516,23 @@ def count_line_record(request: HttpRequest, pk: int, line_pk: int) -> HttpRespon
 def count_line_add(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_object_or_404(CountSheet, pk=pk)
     form = CountLineAddForm(request.POST, sheet=sheet)
-    if not form.is_valid():
-        messages.error(
-            request, "；".join(str(e) for errs in form.errors.values() for e in errs)
-        )
-        return redirect("stock:count_detail", pk)
-    try:
+
+    def add() -> Done:
         line = counts.count_line_add(
             actor=request.user, sheet=sheet, **form.cleaned_data
         )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("stock:count_detail", pk)
-    messages.success(
-        request, _("已添加 %s，请录入实盘数量") % line.level.sku.outer_code
+        return Done(
+            _("已添加 %s，请录入实盘数量") % line.level.sku.outer_code,
+            to=reverse("stock:count_detail", args=[pk]) + f"#line-{line.pk}",
+        )
+
+    return post_service(
+        request,
+        add,
+        form=form,
+        to=reverse("stock:count_detail", args=[pk]),
+        sep="；",
     )
-    return redirect(reverse("stock:count_detail", args=[pk]) + f"#line-{line.pk}")
 
 
 @login_required
@@ -562,34 +540,39 @@ def count_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def count_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     sheet = get_object_or_404(CountSheet, pk=pk)
-    try:
+
+    def act() -> str:
         if action == "submit":
             counts.count_sheet_submit(actor=request.user, sheet=sheet)
-            messages.success(request, _("盘点单 #%d 已提交，等待过账") % sheet.pk)
-        elif action == "reopen":
+            return _("盘点单 #%d 已提交，等待过账") % sheet.pk
+        if action == "reopen":
             counts.count_sheet_reopen(actor=request.user, sheet=sheet)
-            messages.success(request, _("盘点单 #%d 已退回重盘") % sheet.pk)
-        else:
-            result = counts.count_sheet_post(actor=request.user, sheet=sheet)
-            text = _(
+            return _("盘点单 #%d 已退回重盘") % sheet.pk
+        result = counts.count_sheet_post(actor=request.user, sheet=sheet)
+        messages.success(
+            request,
+            _(
                 "盘点单 #%(id)d 已过账：盘盈 %(gained)d 件，盘亏 %(lost)d 件，"
                 "隔离 %(quarantined)d 件"
-            ) % {
+            )
+            % {
                 "id": sheet.pk,
                 "gained": result.gained,
                 "lost": result.lost,
                 "quarantined": result.quarantined,
-            }
-            messages.success(request, text)
-            if result.not_quarantined:
-                messages.warning(
-                    request,
-                    _("%d 件破损或过期的商品已被订单预留，未能隔离，请在发货质检时拦截")
-                    % result.not_quarantined,
-                )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("stock:count_detail", pk)
+            },
+        )
+        if result.not_quarantined:
+            messages.warning(
+                request,
+                _("%d 件破损或过期的商品已被订单预留，未能隔离，请在发货质检时拦截")
+                % result.not_quarantined,
+            )
+        return ""
+
+    return post_service(
+        request, act, to=reverse("stock:count_detail", args=[pk]), sep="；"
+    )
 
 
 # --- the monthly report (LOG-1.4) ------------------------------------------------------
@@ -615,29 +598,36 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_build(request: HttpRequest) -> HttpResponse:
     form = ReportBuildForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("月份格式应为 2026-11"))
-        return redirect("stock:reports")
-    try:
+
+    def build() -> Done:
         report, created = reports.stock_report_build(
             actor=request.user,
             month=form.cleaned_data["month"],
             rebuild=form.cleaned_data["rebuild"],
         )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("stock:reports")
-    if created or form.cleaned_data["rebuild"]:
-        messages.success(request, _("已生成 %s 的报告") % f"{report.month:%Y-%m}")
-    else:
-        messages.info(request, _("%s 的报告已经生成过") % f"{report.month:%Y-%m}")
-    return redirect("stock:report_detail", report.pk)
+        to = reverse("stock:report_detail", args=[report.pk])
+        if created or form.cleaned_data["rebuild"]:
+            return Done(_("已生成 %s 的报告") % f"{report.month:%Y-%m}", to=to)
+        return Done(
+            _("%s 的报告已经生成过") % f"{report.month:%Y-%m}",
+            to=to,
+            level=messages.INFO,
+        )
+
+    return post_service(
+        request,
+        build,
+        form=form,
+        to="stock:reports",
+        invalid=_("月份格式应为 2026-11"),
+        sep="；",
+    )
 
 
 @login_required
 @permission_required("stock.view_stockreport", raise_exception=True)
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(StockReport.objects.select_related("built_by"), pk=pk)
+    report = get_object_or_404(selectors.stock_report_list(), pk=pk)
     data = report.data
     return render(
         request,

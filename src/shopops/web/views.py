@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shopops.core import clock
 from shopops.core import selectors as core_selectors
 from shopops.core.duties import registry
-from shopops.core.models import AuditEntry, Notification
+from shopops.core.models import Notification
 from shopops.core.notifications import notification_mark_read
 from shopops.core.roles import OVERSEEING_ROLES, Role
 from shopops.core.services import duty_run_mark_done
+from shopops.core.views import post_service, query_date, query_int
 from shopops.orders.selectors import orders_per_day
+from shopops.web.forms import DutyDoneForm
 
 CHART_DAYS = 90
 
@@ -72,18 +70,21 @@ def today(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def duty_mark_done(request: HttpRequest, duty_id: str, period_key: str) -> HttpResponse:
-    note = request.POST.get("note", "")
-    try:
+    form = DutyDoneForm(request.POST)
+
+    def mark_done() -> str:
         duty_run_mark_done(
-            actor=request.user, duty_id=duty_id, period_key=period_key, note=note
+            actor=request.user,
+            duty_id=duty_id,
+            period_key=period_key,
+            note=form.cleaned_data["note"],
         )
+        return _("已标记完成：%s") % duty_id
+
+    try:
+        return post_service(request, mark_done, form=form, to="today", back=True)
     except KeyError as exc:
         raise Http404(str(exc)) from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已标记完成：%s") % duty_id)
-    return redirect(_safe_next(request, "today"))
 
 
 @login_required
@@ -102,7 +103,7 @@ def duties(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("core.view_dutyrun", raise_exception=True)
 def duty_overview(request: HttpRequest) -> HttpResponse:
-    day = _parse_date(request.GET.get("day")) or clock.today()
+    day = query_date(request.GET.get("day")) or clock.today()
     items = core_selectors.agenda_overview(day)
     by_role: dict[str, list[object]] = {}
     for item in items:
@@ -153,25 +154,15 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @permission_required("core.view_auditentry", raise_exception=True)
 def audit(request: HttpRequest) -> HttpResponse:
     entries = core_selectors.audit_list(
-        actor_id=_parse_int(request.GET.get("actor")),
+        actor_id=query_int(request.GET.get("actor")),
         model=request.GET.get("model", ""),
         verb=request.GET.get("verb", ""),
-        date_from=_parse_date(request.GET.get("from")),
-        date_to=_parse_date(request.GET.get("to")),
+        date_from=query_date(request.GET.get("from")),
+        date_to=query_date(request.GET.get("to")),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    actors = (
-        AuditEntry.objects.exclude(actor=None)
-        .values_list("actor_id", "actor__username")
-        .distinct()
-        .order_by("actor__username")
-    )
-    models = (
-        AuditEntry.objects.exclude(content_type=None)
-        .values_list("content_type__app_label", "content_type__model")
-        .distinct()
-        .order_by("content_type__app_label", "content_type__model")
-    )
+    actors = core_selectors.audit_actors()
+    models = core_selectors.audit_models()
     return render(
         request,
         "web/audit.html",
@@ -188,27 +179,3 @@ def audit(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.view_order", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", {"chart_json": orders_chart(400)})
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    """Return the form's `next` if it is a path on this site, else `fallback`'s URL."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(fallback)
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _parse_int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
