@@ -10,7 +10,7 @@ kinds:
   the plain shape `1[3-9]` + 9 digits (number ranges newer than the library's metadata
   are still phones). Its key is the E.164 form (`+8613900001111`): the same key however
   it was written. Only such a number is ever messaged.
-- **masked** — digits with a run of `*` in between (`x`/`X`/`•` are read as `*`). Its
+- **masked** — digits with a run of `*` (or the full-width `＊`) in between. Its
   key is the masked text without separators (`138****5678`); it never identifies a
   buyer on its own (thousands of buyers share `138****5678`): see `receiver_key`.
 - **bad** — anything else (`12345`, `hello`, `138-ABCD`): kept as text, never a key.
@@ -30,7 +30,7 @@ REGION = "CN"
 # The common shape, read without the library: 11 digits of a mainland mobile.
 _PLAIN_MOBILE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-().]+")
-_MASK_CHARS = str.maketrans({"x": "*", "X": "*", "•": "*", "＊": "*"})
+_MASK_CHARS = str.maketrans({"＊": "*"})
 _MASKED = re.compile(r"(?:\+?86)?(\d+\*+\d*|\d*\*+\d+)")
 _MOBILE_E164 = re.compile(r"\+861[3-9]\d{9}")
 
@@ -63,7 +63,7 @@ def read_phone(text: str | None) -> PhoneReading:
         return _EMPTY
     if len(text) == 11 and _PLAIN_MOBILE.fullmatch(text):
         return PhoneReading(PhoneKind.PHONE, "+86" + text)
-    if "*" in text or "x" in text or "X" in text or "•" in text or "＊" in text:
+    if "*" in text or "＊" in text:
         compact = _SEPARATORS.sub("", text.translate(_MASK_CHARS))
         match = _MASKED.fullmatch(compact)
         if match is None:

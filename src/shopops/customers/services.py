@@ -24,6 +24,7 @@ Buyers of one batch with the same new key become one new customer.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -130,6 +131,15 @@ _INSERTED = (
 )
 
 
+def _rows_per_insert() -> int:
+    """Rows per INSERT: up to 1,000, within SQLite's limit of variables."""
+    if connection.vendor != "sqlite":
+        return 1000
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(1000, limit // len(_INSERTED)))
+
+
 def _insert(rows: list[tuple[Any, ...]]) -> list[int]:
     """Insert customers (values in `_INSERTED` order); return their ids, in order.
 
@@ -140,7 +150,7 @@ def _insert(rows: list[tuple[Any, ...]]) -> list[int]:
     table = connection.ops.quote_name(Customer._meta.db_table)
     columns = ", ".join(_column(name) for name in _INSERTED)
     one = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
-    per = 90 if connection.vendor == "sqlite" else 1000  # SQLite: 999 variables
+    per = _rows_per_insert()
     ids: list[int] = []
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, per):
