@@ -140,3 +140,23 @@ def test_the_migration_keys_merges_and_reports(make_shop: Any) -> None:
         "customers: 0 merged, 1 would split (left), 1 with a phone that is not one "
         "(no key)",
     ]
+
+
+@pytest.mark.django_db
+def test_only_a_real_number_is_messageable(make_shop: Any) -> None:
+    from shopops.customers.selectors import messageable_customers
+
+    shop, other = make_shop(), make_shop(code="other")
+    real = Customer.objects.create(shop=shop, phone="'139 0000 1111")
+    Customer.objects.create(shop=shop, phone="138****5678", name="张三", address="北京")
+    Customer.objects.create(shop=shop, phone="12345")
+    Customer.objects.create(shop=shop, phone="")
+    Customer.objects.create(shop=other, phone="13900001111")
+
+    assert list(messageable_customers(shop_id=shop.pk)) == [real]
+    assert real.messageable_phone == KEY
+    assert {c.messageable_phone for c in Customer.objects.exclude(pk=real.pk)} <= {
+        "",
+        KEY,
+    }
+    assert Customer.objects.get(phone="138****5678").messageable_phone == ""

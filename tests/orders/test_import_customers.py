@@ -248,3 +248,45 @@ def test_a_batch_of_thousands_of_buyers_takes_a_few_queries(
         again = customers_match_or_create(shop_id=shop.pk, buyers=buyers)
     assert again.created == 0
     assert again.customers == matches.customers
+
+
+def test_the_warnings_show_on_the_batch_page_and_in_the_command(
+    client: Any,
+    shop: Any,
+    people: Any,
+    login: Callable[..., Any],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from .test_import_files import export_bytes
+
+    data = export_bytes(
+        ORDER_HEADER,
+        [order_row("1", 联系手机="12345"), order_row("2", 联系手机="13900001111")],
+    )
+    login(client, people.logistics)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("orders:import"),
+            {
+                "shop": shop.pk,
+                "orders_file": SimpleUploadedFile("o.csv", data, "text/csv"),
+            },
+        )
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="import-ok"' in html
+    table = html.split('data-testid="import-warnings"')[1].split("</table>")[0]
+    assert "<code>12345</code>" in table
+    assert "13900001111" not in table
+
+    path = tmp_path / "again.csv"
+    path.write_bytes(export_bytes(ORDER_HEADER, [order_row("3", 联系手机="未留")]))
+    call_command("import_orders", str(path), shop=shop.code)
+    out = capsys.readouterr().out
+    assert "1 处提醒" in out
+    assert "again.csv 第 2 行 [联系手机] “未留”" in out
