@@ -32,6 +32,10 @@ KEY = "+8613900001111"
         ("138*****678", PhoneKind.MASKED, "138*****678"),
         ("+86 138 **** 5678", PhoneKind.MASKED, "138****5678"),
         ("138＊＊＊＊5678", PhoneKind.MASKED, "138****5678"),
+        ("138xxxx5678", PhoneKind.MASKED, "138****5678"),
+        ("1-800-FLOWERS", PhoneKind.BAD, ""),  # never a keypad's digits
+        ("139OOOO1111", PhoneKind.BAD, ""),
+        ("电话13900001111", PhoneKind.BAD, ""),
         ("12345", PhoneKind.BAD, ""),
         ("hello", PhoneKind.BAD, ""),
         ("****", PhoneKind.BAD, ""),

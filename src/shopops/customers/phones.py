@@ -10,10 +10,11 @@ kinds:
   the plain shape `1[3-9]` + 9 digits (number ranges newer than the library's metadata
   are still phones). Its key is the E.164 form (`+8613900001111`): the same key however
   it was written. Only such a number is ever messaged.
-- **masked** — digits with a run of `*` (or the full-width `＊`) in between. Its
+- **masked** — digits with a run of `*` in between (`＊`, `x` and `X` read as `*`). Its
   key is the masked text without separators (`138****5678`); it never identifies a
   buyer on its own (thousands of buyers share `138****5678`): see `receiver_key`.
-- **bad** — anything else (`12345`, `hello`, `138-ABCD`): kept as text, never a key.
+- **bad** — anything else (`12345`, `hello`, `1-800-FLOWERS`, any letter): kept as
+  text, never a key.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ REGION = "CN"
 # The common shape, read without the library: 11 digits of a mainland mobile.
 _PLAIN_MOBILE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-().]+")
-_MASK_CHARS = str.maketrans({"＊": "*"})
+_MASK_CHARS = str.maketrans({"＊": "*", "x": "*", "X": "*"})
+_LETTER = re.compile(r"[^\W\d_]")
 _MASKED = re.compile(r"(?:\+?86)?(\d+\*+\d*|\d*\*+\d+)")
 _MOBILE_E164 = re.compile(r"\+861[3-9]\d{9}")
 
@@ -63,12 +65,16 @@ def read_phone(text: str | None) -> PhoneReading:
         return _EMPTY
     if len(text) == 11 and _PLAIN_MOBILE.fullmatch(text):
         return PhoneReading(PhoneKind.PHONE, "+86" + text)
-    if "*" in text or "＊" in text:
+    if "*" in text or "＊" in text or "x" in text or "X" in text:
         compact = _SEPARATORS.sub("", text.translate(_MASK_CHARS))
         match = _MASKED.fullmatch(compact)
-        if match is None:
-            return _BAD
-        return PhoneReading(PhoneKind.MASKED, match.group(1))
+        if match is not None:
+            return PhoneReading(PhoneKind.MASKED, match.group(1))
+        return _BAD
+    if _LETTER.search(text):
+        # `phonenumbers` reads letters as a keypad's digits (1-800-FLOWERS): a buyer's
+        # phone with letters in it is no phone.
+        return _BAD
     try:
         number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException:
