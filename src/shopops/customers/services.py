@@ -25,7 +25,7 @@ Buyers of one batch with the same new key become one new customer.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -132,12 +132,29 @@ _INSERTED = (
 
 
 def _rows_per_insert() -> int:
-    """Rows per INSERT: up to 1,000, within SQLite's limit of variables."""
-    if connection.vendor != "sqlite":
-        return 1000
-    connection.ensure_connection()
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return max(1, min(1000, limit // len(_INSERTED)))
+    """The most rows one INSERT takes: 1,024, or the power of two within SQLite's
+    limit of variables."""
+    most = 1024
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        while most > 1 and most * len(_INSERTED) > limit:
+            most //= 2
+    return most
+
+
+def _statement_sizes(count: int, most: int) -> Iterator[int]:
+    """Split `count` rows into statements of `most` rows, then powers of two.
+
+    Few distinct statement texts (at most 11): the SQLite driver keeps the last 128
+    prepared, and one per remainder size held tens of megabytes at 200,000 orders.
+    """
+    while count:
+        size = most
+        while size > count:
+            size //= 2
+        yield size
+        count -= size
 
 
 def _insert(rows: list[tuple[Any, ...]]) -> list[int]:
@@ -150,13 +167,15 @@ def _insert(rows: list[tuple[Any, ...]]) -> list[int]:
     table = connection.ops.quote_name(Customer._meta.db_table)
     columns = ", ".join(_column(name) for name in _INSERTED)
     one = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
-    per = _rows_per_insert()
     ids: list[int] = []
+    start = 0
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, per):
+        for size in _statement_sizes(len(rows), _rows_per_insert()):
+            chunk = rows[start : start + size]
+            start += size
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES {', '.join([one] * len(chunk))} RETURNING {_column('id')}",
+                f"VALUES {', '.join([one] * size)} RETURNING {_column('id')}",
                 [value for row in chunk for value in row],
             )
             ids.extend(sorted(pk for (pk,) in cursor.fetchall()))
