@@ -7,4 +7,4 @@ from shopops.customers.models import Customer
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["member_name", "name", "phone", "shop", "province", "birthday"]
     list_filter = ["shop", "province"]
-    search_fields = ["member_name", "name", "phone"]
+    search_fields = ["member_name", "name", "phone", "phone_key"]

@@ -32,6 +32,7 @@ from shopops.core.models import AuditEntry, DutyRun
 from shopops.core.money import CENT, ZERO
 from shopops.core.roles import Role, Shift
 from shopops.customers.models import Customer
+from shopops.customers.phones import buyer_keys
 from shopops.demo import catalog_data, names, operations, seasons
 from shopops.demo.catalog_data import Axis, CategorySpec, Kind
 from shopops.demo.timeline import last_evening
@@ -811,11 +812,13 @@ class _Builder:
             birthday = dt.date(rng.randrange(1970, 2004), 1, 1) + dt.timedelta(
                 days=rng.randrange(365)
             )
+        phone = names.mobile(rng)
         customer = Customer(
             shop_id=state.shop.pk,
             member_name=member,
             name=names.person_name(rng),
-            phone=names.mobile(rng),
+            phone=phone,
+            phone_key=buyer_keys(phone, "", "").phone_key,
             province=place.province,
             city=place.city,
             birthday=birthday,

@@ -50,7 +50,7 @@ import sqlite3
 import tempfile
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -83,7 +83,8 @@ from shopops.core.importers import (
     source_name,
 )
 from shopops.core.models import AuditEntry
-from shopops.customers.models import Customer
+from shopops.customers.phones import PhoneKind, read_phone
+from shopops.customers.services import Buyer, customers_match_or_create
 from shopops.orders.importers import taobao
 from shopops.orders.models import ImportBatch, Order, OrderLine, OrderStatusChange
 from shopops.org.models import Shop
@@ -581,6 +582,9 @@ class _Import:
         sig = self._order_sig
         fields = self.fields
         report = self.report
+        phone_index = (
+            fields.index("receiver_phone") if "receiver_phone" in fields else None
+        )
         staged: list[tuple[str, int, int, bytes | None, bool, int | None]] = []
         for number, order_no, raw in buffer:
             digest = taobao.fingerprint((sig, raw))
@@ -595,6 +599,8 @@ class _Import:
                 staged.append((order_no, number, digest, None, exists, lines_digest))
                 continue
             values = taobao.order_values(row, fields)
+            if phone_index is not None:
+                self._check_phone(number, row.headers, values[phone_index])
             if not exists and (
                 "created_at" not in fields or values[fields.index("created_at")] is None
             ):
@@ -620,6 +626,22 @@ class _Import:
         self.staging.db.executemany(
             "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)", staged
         )
+
+    def _check_phone(self, number: int, headers: Mapping[str, str], phone: str) -> None:
+        """Warn of a phone that is neither a phone nor a masked one (kept as text,
+        never used to match a customer)."""
+        if phone and read_phone(phone).kind is PhoneKind.BAD:
+            self.report.add_warning(
+                RowError(
+                    self.orders_name,
+                    number,
+                    headers.get("receiver_phone", _("联系手机")),
+                    phone,
+                    _(
+                        "不是有效的手机号，也不是打码的手机号：照原样保存，不用于识别客户"
+                    ),
+                )
+            )
 
     def _check_duplicates(self) -> None:
         rows = self.staging.db.execute(
@@ -925,10 +947,6 @@ class _Writer:
         )
         self.update_touched = _Statement(Order, ["updated_at"], where="id")
         self.insert_line = _Statement(OrderLine, _LINE_FIELDS)
-        self.insert_customer = _Statement(
-            Customer,
-            ["shop", "member_name", "name", "phone", "province", "city", "created_at"],
-        )
         self.update_line = _Statement(
             OrderLine, ["price", "quantity", "sku"], where="id"
         )
@@ -1175,138 +1193,44 @@ class _Writer:
     ) -> dict[str, int]:
         """Return {order number: customer id} for the orders that get a customer.
 
-        New orders, and orders without a customer yet, whose row names the buyer: by
-        member name (a customer known only by this phone is given the name), else by
-        phone; a buyer not yet known becomes a customer of the shop.
+        New orders, and orders without a customer yet, whose row names the buyer (a
+        member name or a phone): matched, or created, by `customers.services` (member
+        name first, then the phone's key; see there), in a few queries per batch.
         """
         if not self.links_customers:
             return {}
         index = self.field_index
-        wanted: list[tuple[str, str, str, _Entry]] = []
+        picks = [
+            index.get(name)
+            for name in (
+                "buyer_member_name",
+                "receiver_name",
+                "receiver_phone",
+                "address",
+                "province",
+                "city",
+            )
+        ]
+        buyers: list[Buyer] = []
         for entry in entries:
-            if entry.values is None:
+            values = entry.values
+            if values is None:
                 continue
             found = existing.get(entry.no)
             if found is not None and found[3] is not None:
                 continue
-            member = (
-                entry.values[index["buyer_member_name"]]
-                if "buyer_member_name" in index
-                else ""
-            )
-            phone = (
-                entry.values[index["receiver_phone"]]
-                if "receiver_phone" in index
-                else ""
+            member, name, phone, address, province, city = (
+                "" if i is None else values[i] for i in picks
             )
             if member or phone:
-                wanted.append((entry.no, member, phone, entry))
-        if not wanted:
+                buyers.append(
+                    Buyer(entry.no, member, name, phone, address, province, city)
+                )
+        if not buyers:
             return {}
-        shop_id = self.shop.pk
-        members = sorted({m for _no, m, _p, _e in wanted if m})
-        by_member: dict[str, int] = dict(
-            _select_in(
-                Customer,
-                ["member_name", "id"],
-                shop_id=shop_id,
-                column="member_name",
-                values=members,
-                # The member name's unique index only holds named customers: say so,
-                # in the index's own words, or SQLite cannot use it (and reads the
-                # whole table for every batch).
-                where="NOT (member_name = '')",
-            )
-        )
-        phones = sorted({p for _no, m, p, _e in wanted if p and m not in by_member})
-        by_phone: dict[str, int] = {}
-        nameless_by_phone: dict[str, int] = {}
-        for phone, pk, member_name in sorted(
-            _select_in(
-                Customer,
-                ["phone", "id", "member_name"],
-                shop_id=shop_id,
-                column="phone",
-                values=phones,
-            ),
-            key=lambda r: r[1],
-        ):
-            by_phone.setdefault(phone, pk)
-            if not member_name:
-                nameless_by_phone.setdefault(phone, pk)
-        result: dict[str, int] = {}
-        pending: dict[str, tuple[str, str]] = {}
-        new: dict[tuple[str, str], list[Any]] = {}
-        named: list[tuple[int, str]] = []
-        for order_no, member, phone, entry in wanted:
-            if member:
-                if member in by_member:
-                    result[order_no] = by_member[member]
-                    continue
-                if phone in nameless_by_phone:
-                    pk = nameless_by_phone.pop(phone)
-                    named.append((pk, member))
-                    by_member[member] = pk
-                    result[order_no] = pk
-                    continue
-                key = ("member", member)
-            else:
-                if phone in by_phone:
-                    result[order_no] = by_phone[phone]
-                    continue
-                key = ("phone", phone)
-            if key not in new:
-                values = dict(zip(self.fields, entry.values or (), strict=True))
-                new[key] = [
-                    shop_id,
-                    member,
-                    values.get("receiver_name", ""),
-                    phone,
-                    values.get("province", ""),
-                    values.get("city", ""),
-                    self.now,
-                ]
-            pending[order_no] = key
-        if new:
-            self.insert_customer.run(new.values())
-            self.counts.customers_created += len(new)
-            ids = self._new_customer_ids(new)
-            for order_no, key in pending.items():
-                result[order_no] = ids[key]
-        for pk, member in named:
-            Customer.objects.filter(pk=pk).update(member_name=member)
-        return result
-
-    def _new_customer_ids(
-        self, new: dict[tuple[str, str], list[Any]]
-    ) -> dict[tuple[str, str], int]:
-        """Return the ids of the customers just inserted, by their key."""
-        shop_id = self.shop.pk
-        ids: dict[tuple[str, str], int] = {}
-        members = [value for kind, value in new if kind == "member"]
-        phones = [value for kind, value in new if kind == "phone"]
-        for member, pk in _select_in(
-            Customer,
-            ["member_name", "id"],
-            shop_id=shop_id,
-            column="member_name",
-            values=members,
-            where="NOT (member_name = '')",  # see `_customers`
-        ):
-            ids["member", member] = pk
-        for phone, pk in sorted(
-            _select_in(
-                Customer,
-                ["phone", "id"],
-                shop_id=shop_id,
-                column="phone",
-                values=phones,
-                where="member_name = ''",
-            ),
-            key=lambda r: r[1],
-        ):
-            ids["phone", phone] = pk  # the last (newest) one
-        return ids
+        matches = customers_match_or_create(shop_id=self.shop.pk, buyers=buyers)
+        self.counts.customers_created += matches.created
+        return {str(ref): pk for ref, pk in matches.customers.items()}
 
 
 # --- the service ----------------------------------------------------------------
@@ -1364,6 +1288,7 @@ def orders_import(
         report.extra["errors_omitted"] = report.errors_omitted
     files = {orders_name: 0, items_name: 1}
     report.errors.sort(key=lambda e: (files.get(e.file, 2), e.row or 0))
+    report.warnings.sort(key=lambda e: (files.get(e.file, 2), e.row or 0))
     return report
 
 

@@ -77,7 +77,9 @@ class RowError:
 class ImportReport:
     """Counts of what was created, updated or left unchanged, and every error.
 
-    An import that found errors writes nothing, so its counts stay 0. `rows` counts the
+    `warnings` name what was imported but is doubtful (a phone that is not a phone):
+    they do not stop the import. An import that found errors writes nothing, so its
+    counts stay 0. `rows` counts the
     data rows read; `extra` holds an importer's own figures (Decimals print as decimal
     strings in `as_dict`). With `error_limit`, errors past the limit are only counted
     in `errors_omitted`, so that a file that is wrong on every line keeps memory flat.
@@ -91,6 +93,8 @@ class ImportReport:
     extra: dict[str, Any] = field(default_factory=dict)
     error_limit: int | None = None
     errors_omitted: int = 0
+    warnings: list[RowError] = field(default_factory=list)
+    warnings_omitted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -115,6 +119,17 @@ class ImportReport:
         for error in errors:
             self.add_error(error)
 
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.warnings_omitted
+
+    def add_warning(self, warning: RowError) -> None:
+        """Note a doubtful cell (kept as read); past `error_limit` only counted."""
+        if self.error_limit is not None and len(self.warnings) >= self.error_limit:
+            self.warnings_omitted += 1
+        else:
+            self.warnings.append(warning)
+
     def as_dict(self) -> dict[str, Any]:
         """Return the report for JSON (--json, the API): money as decimal strings."""
         data: dict[str, Any] = {
@@ -125,6 +140,8 @@ class ImportReport:
             "unchanged": self.unchanged,
             "error_count": self.error_count,
             "errors": [e.as_dict() for e in self.errors],
+            "warning_count": self.warning_count,
+            "warnings": [w.as_dict() for w in self.warnings],
         }
         for key, value in self.extra.items():
             data.setdefault(key, _jsonable(value))

@@ -79,6 +79,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(_summary(report, name))
+            if report.warnings:
+                self.stdout.write(_warnings_text(report))
         if not report.ok:
             if json:
                 raise CommandError(
@@ -139,6 +141,16 @@ def _summary(report: ImportReport, name: str) -> str:
             "customers": report.extra.get("customers_created", 0),
         }
     return text
+
+
+def _warnings_text(report: ImportReport) -> str:
+    lines = [_("%(count)d 处提醒（已导入）：") % {"count": report.warning_count}]
+    lines.extend(f"  {warning}" for warning in report.warnings)
+    if report.warnings_omitted:
+        lines.append(
+            _("  另有 %(count)d 处提醒未列出") % {"count": report.warnings_omitted}
+        )
+    return "\n".join(lines)
 
 
 def _errors_text(report: ImportReport, name: str) -> str:
