@@ -1,7 +1,9 @@
 """Factories for the orders tests (the shared ones live in tests/conftest.py).
 
 - `make_order(shop=None, **fields)`: an order, paid and unshipped unless told otherwise;
-  `created_at` may be a shop-local "YYYY-MM-DD HH:MM" string.
+  `created_at` may be a shop-local "YYYY-MM-DD HH:MM" string; counted in the daily
+  rollups as a service would count it.
+- `assert_rollups_clean()`: fail unless the daily rollups agree with the orders.
 - `make_sku(code=None)`: an active SKU of a product of its own.
 - `people`: one login per role these tests need (evening customer service included).
 - `login(client, staff)`: sign `client` in as `staff` and return it.
@@ -18,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,6 +35,7 @@ def at_local(text: str) -> dt.datetime:
 @pytest.fixture
 def make_order(shop: Any) -> Callable[..., Any]:
     from shopops.orders.models import Order
+    from shopops.orders.rollups import rollups_tracking
 
     def factory(shop_: Any = None, **fields: Any) -> Order:
         n = next(_numbers)
@@ -60,9 +64,20 @@ def make_order(shop: Any) -> Callable[..., Any]:
             "courier": "中通快递",
         }
         values.update(fields)
-        return Order.objects.create(**values)
+        with transaction.atomic(), rollups_tracking() as rollup:
+            order = Order.objects.create(**values)
+            rollup.include([order.pk])
+        return order
 
     return factory
+
+
+@pytest.fixture
+def assert_rollups_clean(db: None) -> Callable[[], None]:
+    """Return `assert_rollups_clean()` (tests/orders/rollup_checks.py)."""
+    from .rollup_checks import assert_rollups_clean
+
+    return assert_rollups_clean
 
 
 @pytest.fixture

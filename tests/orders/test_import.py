@@ -21,6 +21,7 @@ from shopops.orders.importers.taobao import split_address
 from shopops.orders.imports import orders_import
 from shopops.orders.models import Order, OrderLine, OrderStatusChange
 
+from .rollup_checks import assert_rollups_clean
 from .test_import_files import (
     ITEM_HEADER,
     ORDER_HEADER,
@@ -117,9 +118,11 @@ def import_files(
     actor: Any = None,
     **options: Any,
 ) -> Any:
-    return orders_import(
+    report = orders_import(
         actor=actor, shop=shop, orders_file=orders, items_file=items, **options
     )
+    assert_rollups_clean()  # what the import wrote, the daily rollups counted
+    return report
 
 
 # --- a full export --------------------------------------------------------------------

@@ -365,7 +365,9 @@ def test_outcome_on_a_released_hold_or_unknown_is_refused(make_order, people):
 # --- after-sales ----------------------------------------------------------------
 
 
-def test_confirm_a_partial_refund_updates_the_amounts(make_order, people):
+def test_confirm_a_partial_refund_updates_the_amounts(
+    make_order, people, assert_rollups_clean
+):
     order = make_order(paid_amount=Decimal("200.00"))
     after_sale = services.after_sale_raise(
         actor=people.cs.user,
@@ -384,6 +386,7 @@ def test_confirm_a_partial_refund_updates_the_amounts(make_order, people):
     assert order.refunded_amount == Decimal("80.00")
     assert order.refund_state == Order.RefundState.PARTIAL
     assert order.status == Order.Status.PAID
+    assert_rollups_clean()
     change = order.history.get(note__startswith="确认退款")
     assert change.changes["refunded_amount"] == ["0.00", "80.00"]
     assert audit_verbs() == ["after_sale.raise", "after_sale.confirm"]
@@ -397,7 +400,7 @@ def test_confirm_a_partial_refund_updates_the_amounts(make_order, people):
 
 
 def test_a_full_refund_of_an_unshipped_order_closes_it_and_releases_holds(
-    make_order, people
+    make_order, people, assert_rollups_clean
 ):
     order = make_order(paid_amount=Decimal("99.90"))
     hold = services.order_hold(
@@ -417,9 +420,12 @@ def test_a_full_refund_of_an_unshipped_order_closes_it_and_releases_holds(
     assert hold.released_by == people.logistics.user
     change = order.history.get(note__startswith="确认退款")
     assert (change.status_from, change.status_to) == ("paid", "closed")
+    assert_rollups_clean()
 
 
-def test_a_full_refund_of_a_shipped_order_keeps_its_status(make_order, people):
+def test_a_full_refund_of_a_shipped_order_keeps_its_status(
+    make_order, people, assert_rollups_clean
+):
     order = make_order(status=Order.Status.SHIPPED, paid_amount=Decimal("50.00"))
     after_sale = services.after_sale_raise(
         actor=people.cs.user,
@@ -432,6 +438,7 @@ def test_a_full_refund_of_a_shipped_order_keeps_its_status(make_order, people):
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
     assert order.refund_state == Order.RefundState.REFUNDED
+    assert_rollups_clean()
 
 
 def test_confirm_an_exchange_records_history(make_order, make_sku, people):
@@ -478,7 +485,9 @@ def test_a_refund_above_what_is_refundable_is_refused(make_order, people):
     )
 
 
-def test_confirming_two_refunds_never_refunds_more_than_was_paid(make_order, people):
+def test_confirming_two_refunds_never_refunds_more_than_was_paid(
+    make_order, people, assert_rollups_clean
+):
     order = make_order(paid_amount=Decimal("100.00"))
     first, second = (
         services.after_sale_raise(
@@ -497,6 +506,7 @@ def test_confirming_two_refunds_never_refunds_more_than_was_paid(make_order, peo
     assert order.refunded_amount == Decimal("100.00")
     second.refresh_from_db()
     assert second.state == AfterSale.State.REQUESTED  # logistics rejects it
+    assert_rollups_clean()
 
 
 def test_an_after_sale_needs_a_reason_and_a_known_kind(make_order, people):

@@ -85,6 +85,7 @@ from shopops.core.models import AuditEntry
 from shopops.customers.models import Customer
 from shopops.orders.importers import taobao
 from shopops.orders.models import ImportBatch, Order, OrderLine, OrderStatusChange
+from shopops.orders.rollups import RollupTracker
 from shopops.org.models import Shop
 
 T = TypeVar("T")
@@ -1086,8 +1087,12 @@ class _Writer:
             else:
                 self.report.unchanged += 1
 
+        # The rollups move with the orders changed and created (orders.rollups).
+        rollup = RollupTracker()
+        rollup.before(row[0] for row in history)
         if new_orders:
             ids = self._insert_orders(new_orders, customers)
+            rollup.include(ids.values())
             for entry in new_orders:
                 for item in entry.lines or []:
                     line_inserts.append(
@@ -1105,6 +1110,7 @@ class _Writer:
         self.counts.lines_updated += self.update_line.run(line_updates)
         self.counts.lines_created += self.insert_line.run(line_inserts)
         self.counts.history += self.insert_history.run(history)
+        rollup.after()
 
     @staticmethod
     def _plan_lines(

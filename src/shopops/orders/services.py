@@ -32,6 +32,7 @@ from shopops.orders.models import (
     Order,
     OrderStatusChange,
 )
+from shopops.orders.rollups import RollupTracker
 
 
 def evening_service_users() -> QuerySet[Any]:
@@ -524,6 +525,8 @@ def after_sale_confirm(
 
 
 def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
+    rollup = RollupTracker()
+    rollup.before([order.pk])  # the refunded amount counts in the daily rollups
     status_from = order.status
     before = {
         "refunded_amount": order.refunded_amount,
@@ -556,6 +559,7 @@ def _apply_refund(*, actor: Any, order: Order, amount: Decimal) -> None:
         },
         status_from=status_from,
     )
+    rollup.after()
     if releasing:
         order.holds.filter(released_at__isnull=True).update(
             released_at=clock.now(), released_by=actor
