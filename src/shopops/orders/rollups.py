@@ -148,57 +148,91 @@ class _Line(NamedTuple):
     quantity: int
 
 
+def _money_value(value: Any) -> Decimal:
+    """Return an amount as the driver gave it (SQLite: int or float) as a Decimal."""
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(value))  # the shortest text of a float from "123.45"
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Return a datetime as the driver gave it (SQLite: naive UTC) as aware."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _select_in(sql: str, values: Sequence[Any], *, suffix: str = "") -> Iterator[Any]:
+    """Yield the rows of `sql` (ending in "IN") for `values`, a chunk at a time.
+
+    Plain SQL: an ORM filter with thousands of values costs more to build than to
+    run, and its converters more than the rows (see orders.imports).
+    """
+    with connection.cursor() as cursor:
+        for chunk in _chunks(values, _in_size()):
+            cursor.execute(f"{sql} ({', '.join(['%s'] * len(chunk))}){suffix}", chunk)
+            yield from cursor.fetchall()
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def _facts(
     order_ids: Iterable[int], *, lock: bool = False
 ) -> tuple[list[_Fact], dict[int, list[_Line]]]:
-    """Return the orders `order_ids` (those that exist) and their lines."""
+    """Return the orders `order_ids` (those that exist) and their lines; `lock`:
+    lock the orders (PostgreSQL), in primary-key order."""
     ids = sorted(set(order_ids))
     facts: list[_Fact] = []
     lines: dict[int, list[_Line]] = defaultdict(list)
-    for chunk in _chunks(ids, _in_size()):
-        orders = Order.objects.filter(pk__in=chunk).order_by("pk")
-        if lock:
-            orders = orders.select_for_update()
-        for (
-            pk,
-            shop_id,
-            customer_id,
-            created,
-            paid_at,
-            total,
-            paid,
-            refunded,
-            prov,
-        ) in orders.values_list(
-            "pk",
-            "shop_id",
-            "customer_id",
-            "created_at",
-            "paid_at",
-            "total_amount",
-            "paid_amount",
-            "refunded_amount",
-            "province",
-        ):
-            facts.append(
-                _Fact(
-                    pk,
-                    shop_id,
-                    customer_id,
-                    created,
-                    paid_at is not None,
-                    total or ZERO,
-                    paid or ZERO,
-                    refunded or ZERO,
-                    prov,
-                )
+    if not ids:
+        return facts, lines
+    locking = (
+        " ORDER BY id FOR UPDATE"
+        if lock and connection.features.has_select_for_update
+        else ""
+    )
+    money = _money_value
+    for (
+        pk,
+        shop_id,
+        customer_id,
+        created,
+        paid,
+        total,
+        paid_amount,
+        refunded,
+        prov,
+    ) in _select_in(
+        "SELECT id, shop_id, customer_id, created_at, paid_at IS NOT NULL, "  # noqa: S608
+        "total_amount, paid_amount, refunded_amount, province "
+        f"FROM {_table(Order)} WHERE id IN",
+        ids,
+        suffix=locking,
+    ):
+        facts.append(
+            _Fact(
+                pk,
+                shop_id,
+                customer_id,
+                _aware(created),
+                bool(paid),
+                money(total),
+                money(paid_amount),
+                money(refunded),
+                prov,
             )
-        for order_id, *line in (
-            OrderLine.objects.filter(order_id__in=chunk)
-            .order_by("order_id", "pk")
-            .values_list("order_id", "pk", "sku_id", "price", "quantity")
-        ):
-            lines[order_id].append(_Line(*line))
+        )
+    for order_id, pk, sku_id, price, quantity in _select_in(
+        f"SELECT order_id, id, sku_id, price, quantity FROM {_table(OrderLine)} "  # noqa: S608
+        "WHERE order_id IN",
+        ids,
+        suffix=" ORDER BY order_id, id",
+    ):
+        lines[order_id].append(_Line(pk, sku_id, money(price), quantity))
     return facts, lines
 
 
@@ -238,23 +272,34 @@ class Deltas:
         """Add (sign 1) or take away (sign -1) what one order counts for."""
         day = local_day(fact.created_at, zone)
         shop = fact.shop_id
-        items = sum(line.quantity for line in lines) if fact.paid else 0
-        figures = (
-            sign,
-            sign if fact.paid else 0,
-            sign * fact.total,
-            sign * fact.paid_amount,
-            sign * fact.refunded,
-            sign * items,
-        )
-        self._add(self.days, (shop, day), figures, len(DAY_FIGURES))
-        self._add(
-            self.provinces,
-            (shop, day, fact.province),
-            figures,
-            len(PROVINCE_FIGURES),
-        )
-        if not fact.paid or not lines:
+        paid = fact.paid
+        items = sum(line.quantity for line in lines) if paid else 0
+        if sign > 0:
+            figures = (1, int(paid), fact.total, fact.paid_amount, fact.refunded, items)
+        else:
+            figures = (
+                -1,
+                -int(paid),
+                -fact.total,
+                -fact.paid_amount,
+                -fact.refunded,
+                -items,
+            )
+        for table, key in (
+            (self.days, (shop, day)),
+            (self.provinces, (shop, day, fact.province)),
+        ):
+            row = table.get(key)
+            if row is None:
+                table[key] = [*figures, 0, 0] if table is self.days else list(figures)
+            else:
+                row[0] += figures[0]
+                row[1] += figures[1]
+                row[2] += figures[2]
+                row[3] += figures[3]
+                row[4] += figures[4]
+                row[5] += figures[5]
+        if not paid or not lines:
             return
         values = [line.price * line.quantity for line in lines]
         shares = (
@@ -264,12 +309,19 @@ class Deltas:
         )
         for line, value, share in zip(lines, values, shares, strict=True):
             if line.sku_id is not None:
-                self._add(
-                    self.skus,
-                    (shop, day, line.sku_id),
-                    (sign * line.quantity, sign * value, sign * share),
-                    len(SKU_FIGURES),
+                figures_sku = (
+                    (line.quantity, value, share)
+                    if sign > 0
+                    else (-line.quantity, -value, -share)
                 )
+                key_sku = (shop, day, line.sku_id)
+                row = self.skus.get(key_sku)
+                if row is None:
+                    self.skus[key_sku] = list(figures_sku)
+                else:
+                    row[0] += figures_sku[0]
+                    row[1] += figures_sku[1]
+                    row[2] += figures_sku[2]
 
     def add_buyers(self, key: DayKey, buyers: int, new: int) -> None:
         """Count `buyers` more buyers on the day, `new` of them new."""
@@ -442,62 +494,56 @@ def _buyer_deltas(
 ) -> None:
     """Add the changes of the new and returning buyers that the change made.
 
-    A buyer's figures depend on all their orders: count the days of the customers'
-    orders now (after the change), work out the days as they were (now, minus the
-    changed orders as they are, plus them as they were), and compare.
+    A buyer's figures depend on all their orders: read the days of the customers'
+    other orders (those the change did not touch), and compare the days with the
+    changed orders as they were and as they are.
     """
-    customers = {(f.shop_id, f.customer_id) for f in (*before, *after) if f.customer_id}
+    was: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+    now: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+    for facts, days in ((before, was), (after, now)):
+        for f in facts:
+            if f.customer_id:
+                days[f.shop_id, f.customer_id].add(
+                    local_day(f.created_at, zones[f.shop_id])
+                )
+    customers = was.keys() | now.keys()
     if not customers:
         return
     ids = sorted({customer_id for _shop, customer_id in customers})
     if connection.features.has_select_for_update:
-        for chunk in _chunks(ids, _in_size()):
-            list(
-                Customer.objects.filter(pk__in=chunk)
-                .order_by("pk")
-                .select_for_update()
-                .values_list("pk", flat=True)
-            )
-    now: dict[tuple[int, int], Counter[dt.date]] = defaultdict(Counter)
-    for chunk in _chunks(ids, _in_size()):
-        for shop_id, customer_id, created in (
-            Order.objects.filter(customer_id__in=chunk)
-            .order_by()
-            .values_list("shop_id", "customer_id", "created_at")
+        for _row in _select_in(
+            f"SELECT id FROM {_table(Customer)} WHERE id IN",  # noqa: S608
+            ids,
+            suffix=" ORDER BY id FOR UPDATE",
         ):
-            key = (shop_id, customer_id)
-            if key in customers:
-                now[key][local_day(created, zones[shop_id])] += 1
-    was: dict[tuple[int, int], Counter[dt.date]] = defaultdict(Counter)
-    for key, days in now.items():
-        was[key].update(days)
-    for fact in after:
-        if fact.customer_id:
-            day = local_day(fact.created_at, zones[fact.shop_id])
-            was[fact.shop_id, fact.customer_id][day] -= 1
-    for fact in before:
-        if fact.customer_id:
-            day = local_day(fact.created_at, zones[fact.shop_id])
-            was[fact.shop_id, fact.customer_id][day] += 1
+            pass
+    changed = {f.pk for f in before} | {f.pk for f in after}
+    others: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+    for pk, shop_id, customer_id, created in _select_in(
+        f"SELECT id, shop_id, customer_id, created_at FROM {_table(Order)} "  # noqa: S608
+        "WHERE customer_id IN",
+        ids,
+    ):
+        key = (shop_id, customer_id)
+        if pk not in changed and key in customers:
+            others[key].add(local_day(_aware(created), zones[shop_id]))
+    empty: set[dt.date] = set()
     for key in customers:
-        shop_id = key[0]
-        counted_now = _buyer_days(now.get(key))
-        counted_was = _buyer_days(was.get(key))
-        if counted_now == counted_was:
+        other = others.get(key, empty)
+        days_was = was.get(key, empty) | other
+        days_now = now.get(key, empty) | other
+        if days_was == days_now:
             continue
-        for day in counted_now.keys() | counted_was.keys():
-            buyers_now, new_now = counted_now.get(day, (0, 0))
-            buyers_was, new_was = counted_was.get(day, (0, 0))
-            if (buyers_now, new_now) != (buyers_was, new_was):
-                deltas.add_buyers(
-                    (shop_id, day), buyers_now - buyers_was, new_now - new_was
-                )
-
-
-def _buyer_days(days: Counter[dt.date] | None) -> dict[dt.date, tuple[int, int]]:
-    """Return {day: (1, 1 if it is the first day else 0)} for the days with orders."""
-    ordered = sorted(d for d, n in (days or {}).items() if n > 0)
-    return {day: (1, 1 if i == 0 else 0) for i, day in enumerate(ordered)}
+        firsts = set()
+        first_was = min(days_was) if days_was else None
+        first_now = min(days_now) if days_now else None
+        if first_was != first_now:
+            firsts = {d for d in (first_was, first_now) if d is not None}
+        for day in (days_was ^ days_now) | firsts:
+            buyers = (day in days_now) - (day in days_was)
+            new = (day == first_now) - (day == first_was)
+            if buyers or new:
+                deltas.add_buyers((key[0], day), buyers, new)
 
 
 def rollups_for_orders(order_ids: Iterable[int]) -> None:
