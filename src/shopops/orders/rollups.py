@@ -183,6 +183,13 @@ def _select_in(sql: str, values: Sequence[Any], *, suffix: str = "") -> Iterator
             yield from cursor.fetchall()
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    column = getattr(model._meta.get_field(name), "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model.__name__}.{name} has no column")
+    return column
+
+
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -292,20 +299,18 @@ class Deltas:
                 -fact.refunded,
                 -items,
             )
-        for table, key in (
-            (self.days, (shop, day)),
-            (self.provinces, (shop, day, fact.province)),
-        ):
-            row = table.get(key)
-            if row is None:
-                table[key] = [*figures, 0, 0] if table is self.days else list(figures)
-            else:
-                row[0] += figures[0]
-                row[1] += figures[1]
-                row[2] += figures[2]
-                row[3] += figures[3]
-                row[4] += figures[4]
-                row[5] += figures[5]
+        day_key: DayKey = (shop, day)
+        province_key: ProvinceKey = (shop, day, fact.province)
+        day_row = self.days.get(day_key)
+        if day_row is None:
+            self.days[day_key] = [*figures, 0, 0]
+        else:
+            _bump(day_row, figures)
+        province_row = self.provinces.get(province_key)
+        if province_row is None:
+            self.provinces[province_key] = list(figures)
+        else:
+            _bump(province_row, figures)
         if not paid or not lines:
             return
         values = [line.price * line.quantity for line in lines]
@@ -337,6 +342,15 @@ class Deltas:
 
     def __bool__(self) -> bool:
         return bool(self.days or self.provinces or self.skus)
+
+
+def _bump(row: Vector, figures: Sequence[Any]) -> None:
+    row[0] += figures[0]
+    row[1] += figures[1]
+    row[2] += figures[2]
+    row[3] += figures[3]
+    row[4] += figures[4]
+    row[5] += figures[5]
 
 
 def _nonzero(table: dict[Any, Vector]) -> list[tuple[Any, Vector]]:
@@ -403,8 +417,8 @@ def _upsert(
     quote = connection.ops.quote_name
     meta = model._meta
     table = quote(meta.db_table)
-    key_columns = [quote(meta.get_field(name).column) for name in keys]
-    figure_columns = [quote(meta.get_field(name).column) for name in figures]
+    key_columns = [quote(_column(model, name)) for name in keys]
+    figure_columns = [quote(_column(model, name)) for name in figures]
     columns = [*key_columns, *figure_columns]
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in figure_columns)
     sql = (
@@ -651,7 +665,7 @@ def computed_figures(
         **_period_filter("order__", shop, date_from, date_to),
         order__paid_at__isnull=False,
     )
-    for row in (
+    for line_row in (
         paid_lines.annotate(day=TruncDate("order__created_at", tzinfo=zone))
         .values("day", "order__province", "sku_id")
         .annotate(
@@ -660,14 +674,14 @@ def computed_figures(
         )
         .order_by()
     ):
-        units = row["units"]
-        figures.days[row["day"]][5] += units
-        figures.provinces[row["day"], row["order__province"]][5] += units
-        if row["sku_id"] is not None:
+        units = line_row["units"]
+        figures.days[line_row["day"]][5] += units
+        figures.provinces[line_row["day"], line_row["order__province"]][5] += units
+        if line_row["sku_id"] is not None:
             Deltas._add(
                 figures.skus,
-                (row["day"], row["sku_id"]),
-                (units, _money(row["revenue"]), ZERO),
+                (line_row["day"], line_row["sku_id"]),
+                (units, _money(line_row["revenue"]), ZERO),
                 len(SKU_FIGURES),
             )
 
@@ -689,7 +703,7 @@ def computed_figures(
             if sku_id is not None:
                 figures.skus[local_day(created, zone), sku_id][2] += part
 
-    for row in refunded.values_list(
+    for refund_row in refunded.values_list(
         "order_id",
         "order__created_at",
         "order__refunded_amount",
@@ -697,10 +711,10 @@ def computed_figures(
         "price",
         "quantity",
     ).iterator(chunk_size=5000):
-        if row[0] != current:
+        if refund_row[0] != current:
             share(group)
-            current, group = row[0], []
-        group.append(row)
+            current, group = refund_row[0], []
+        group.append(refund_row)
     share(group)
 
     buyers = (
@@ -710,8 +724,8 @@ def computed_figures(
         .annotate(n=Count("customer_id", distinct=True))
         .order_by()
     )
-    for row in buyers:
-        figures.days[row["day"]][7] += row["n"]
+    for buyer_row in buyers:
+        figures.days[buyer_row["day"]][7] += buyer_row["n"]
     firsts = (
         Order.objects.filter(shop_id=shop.pk, customer__isnull=False)
         .values("customer_id")
@@ -728,9 +742,9 @@ def computed_figures(
         for first in firsts.values_list("first", flat=True).iterator(chunk_size=5000)
     )
     for first_day, n in new.items():
-        row = figures.days[first_day]
-        row[6] += n
-        row[7] -= n  # buyers so far: the returning ones are the others
+        day_vector = figures.days[first_day]
+        day_vector[6] += n
+        day_vector[7] -= n  # buyers so far: the returning ones are the others
     return figures
 
 
