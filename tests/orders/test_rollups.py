@@ -333,3 +333,75 @@ def test_the_command_refuses_bad_input_clearly(shop, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not AuditEntry.objects.filter(verb="rollups.rebuild").exists()
+
+
+# --- concurrency (PostgreSQL: SQLite's IMMEDIATE transactions serialise writers) ----
+
+
+def _place_and_refund(args: tuple[int, int, int | None]) -> str:
+    """In a transaction of its own: place an order of the racing customer, or
+    confirm a refund of an existing order, keeping the rollups."""
+    from django.db import connection
+
+    shop_id, index, refund_of = args
+    try:
+        with transaction.atomic():
+            if refund_of is not None:
+                order = Order.objects.select_for_update().get(pk=refund_of)
+                request = services.after_sale_raise(
+                    actor=None,
+                    order=order,
+                    kind="refund_only",
+                    reason="赛跑",
+                    amount=Decimal("1.00"),
+                )
+                services.after_sale_confirm(actor=None, after_sale=request)
+                return "ok"
+            buyer = Customer.objects.get(shop_id=shop_id, member_name="racer")
+            with rollups_tracking() as rollup:
+                order = Order.objects.create(
+                    shop_id=shop_id,
+                    order_no=f"RACE{index}",
+                    customer=buyer,
+                    province="四川省",
+                    total_amount=Decimal("10.00"),
+                    paid_amount=Decimal("10.00"),
+                    status=Order.Status.PAID,
+                    # every other one a day earlier: the racer's first day moves
+                    created_at=dt.datetime(2025, 5, 2 + index % 2, 9, tzinfo=SHANGHAI),
+                    paid_at=dt.datetime(2025, 5, 2 + index % 2, 9, tzinfo=SHANGHAI),
+                )
+                rollup.include([order.pk])
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        return repr(exc)
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_the_rollups_exact(shop, make_order):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    # given a customer and paid orders of 2 and 3 May
+    Customer.objects.create(shop=shop, member_name="racer")
+    targets = [
+        make_order(created_at=f"2025-05-0{2 + i % 2} 08:00").pk for i in range(8)
+    ]
+    # when 16 new orders of the customer and 8 refunds race each other
+    jobs = [(shop.pk, i, None) for i in range(16)]
+    jobs += [(shop.pk, 100 + i, pk) for i, pk in enumerate(targets)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(_place_and_refund, jobs))
+    # then every writer got through and the rollups are what the orders say
+    assert outcomes == ["ok"] * len(jobs)
+    assert rollups_check() == []
+    assert day_row(shop, D2)["new_buyers"] == 1  # the racer's first day
+    assert day_row(shop, D3)["returning_buyers"] == 1
+    assert day_row(shop, D2)["refunded_amount"] + day_row(shop, D3)[
+        "refunded_amount"
+    ] == Decimal("8.00")

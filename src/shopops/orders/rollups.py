@@ -354,7 +354,9 @@ def _bump(row: Vector, figures: Sequence[Any]) -> None:
 
 
 def _nonzero(table: dict[Any, Vector]) -> list[tuple[Any, Vector]]:
-    return [(key, row) for key, row in table.items() if any(row)]
+    """Return the rows that change something, in key order: two writers lock the
+    rows they share in the same order (no deadlock on PostgreSQL)."""
+    return sorted((key, row) for key, row in table.items() if any(row))
 
 
 def rollups_apply(deltas: Deltas) -> None:
