@@ -14,6 +14,8 @@ own).
   `paid_at` may be shop-local "YYYY-MM-DD HH:MM" strings.
 - `make_paid_order`: the same factory (the stock and shipping tests' name for it).
 - `login(client, staff)`: sign `client` in as `staff` and return it.
+- `assert_rollups_clean()`: fail unless the daily rollups agree with the orders
+  (tests/orders/rollup_checks.py); call it after anything that changes an order.
 - `frozen_clock(when)`: freeze the clock at `when` (a shop-local "YYYY-MM-DD HH:MM[:SS]"
   string, or a datetime; naive means shop-local); call again to move it.
 - `api_client`: a Django test client whose requests send `Accept: application/json`.
@@ -131,6 +133,13 @@ def make_order(shop: Any) -> Callable[..., Any]:
 def make_paid_order(make_order: Callable[..., Any]) -> Callable[..., Any]:
     """`make_order` under the name the stock and shipping tests use."""
     return make_order
+
+
+@pytest.fixture
+def assert_rollups_clean(db: None) -> Callable[[], None]:
+    from tests.orders.rollup_checks import assert_rollups_clean
+
+    return assert_rollups_clean
 
 
 @pytest.fixture

@@ -139,9 +139,11 @@ def order(shop: Any, *lines: tuple[Any, ...], **fields: Any) -> Any:
     Without `created_at` it was created when it was paid (or now); without `paid_at`
     it was paid when it was created (unpaid if its status awaits payment).
     """
+    from django.db import transaction
     from django.utils import timezone
 
     from shopops.orders.models import Order, OrderLine
+    from shopops.orders.rollups import rollups_tracking
 
     n = next(_numbers)
     created = fields.pop("created_at", None)
@@ -175,16 +177,19 @@ def order(shop: Any, *lines: tuple[Any, ...], **fields: Any) -> Any:
         "courier": "中通快递",
     }
     values.update(fields)
-    made = Order.objects.create(**values)
-    for line_sku, quantity, *price in lines:
-        OrderLine.objects.create(
-            order=made,
-            sku=line_sku,
-            outer_code=line_sku.outer_code,
-            title=line_sku.product.title,
-            price=Decimal(price[0] if price else "199.00"),
-            quantity=quantity,
-        )
+    # Counted in the daily rollups as a service would count it.
+    with transaction.atomic(), rollups_tracking() as rollup:
+        made = Order.objects.create(**values)
+        for line_sku, quantity, *price in lines:
+            OrderLine.objects.create(
+                order=made,
+                sku=line_sku,
+                outer_code=line_sku.outer_code,
+                title=line_sku.product.title,
+                price=Decimal(price[0] if price else "199.00"),
+                quantity=quantity,
+            )
+        rollup.include([made.pk])
     return made
 
 

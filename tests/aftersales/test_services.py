@@ -88,7 +88,9 @@ def test_outcome_exchange_needs_a_sku(make_order, make_sku, people):
     assert order.refund_state == ""  # an exchange is no refund
 
 
-def test_confirm_a_partial_refund_updates_the_amounts(make_order, people):
+def test_confirm_a_partial_refund_updates_the_amounts(
+    make_order, people, assert_rollups_clean
+):
     order = make_order(paid_amount=Decimal("200.00"))
     after_sale = aftersales_services.after_sale_raise(
         actor=people.cs.user,
@@ -107,6 +109,7 @@ def test_confirm_a_partial_refund_updates_the_amounts(make_order, people):
     assert order.refunded_amount == Decimal("80.00")
     assert order.refund_state == Order.RefundState.PARTIAL
     assert order.status == Order.Status.PAID
+    assert_rollups_clean()
     change = order.history.get(note__startswith="确认退款")
     assert change.changes["refunded_amount"] == ["0.00", "80.00"]
     assert audit_verbs() == ["after_sale.raise", "after_sale.confirm"]
@@ -122,7 +125,7 @@ def test_confirm_a_partial_refund_updates_the_amounts(make_order, people):
 
 
 def test_a_full_refund_of_an_unshipped_order_closes_it_and_releases_holds(
-    make_order, people
+    make_order, people, assert_rollups_clean
 ):
     order = make_order(paid_amount=Decimal("99.90"))
     hold = services.order_hold(
@@ -142,11 +145,14 @@ def test_a_full_refund_of_an_unshipped_order_closes_it_and_releases_holds(
     assert order.flag is None  # its holds are gone, so is their flag
     assert not hold.active
     assert hold.released_by == people.logistics.user
+    assert_rollups_clean()
     change = order.history.get(note__startswith="确认退款")
     assert (change.status_from, change.status_to) == ("paid", "closed")
 
 
-def test_a_full_refund_of_a_shipped_order_keeps_its_status(make_order, people):
+def test_a_full_refund_of_a_shipped_order_keeps_its_status(
+    make_order, people, assert_rollups_clean
+):
     order = make_order(status=Order.Status.SHIPPED, paid_amount=Decimal("50.00"))
     after_sale = aftersales_services.after_sale_raise(
         actor=people.cs.user,
@@ -161,6 +167,7 @@ def test_a_full_refund_of_a_shipped_order_keeps_its_status(make_order, people):
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
     assert order.refund_state == Order.RefundState.REFUNDED
+    assert_rollups_clean()
 
 
 def test_confirm_an_exchange_records_history(make_order, make_sku, people):

@@ -27,7 +27,8 @@ from shopops.demo.generator import (
     orders_per_day,
     period_days,
 )
-from shopops.orders.models import Hold, Order
+from shopops.orders.models import DailySales, DailySkuSales, Hold, Order
+from shopops.orders.rollups import rollups_check
 from shopops.org.models import Shop, Staff
 from tests.demo.conftest import NOW, build
 from tests.demo.digest import demo_digest
@@ -171,6 +172,13 @@ def test_small_demo_orders_are_consistent(demo: str) -> None:
     assert sum(1 for n in per_customer.values() if n > 1) >= 30
     firsts = Customer.objects.annotate(first=Min("orders__created_at"))
     assert all(c.created_at == c.first for c in firsts)
+
+
+def test_small_demo_leaves_the_rollups_clean(demo: str) -> None:
+    """What `shopops rollups check` says after the demo: every figure agrees."""
+    assert DailySales.objects.filter(new_buyers__gt=0, returning_buyers__gt=0).exists()
+    assert DailySkuSales.objects.filter(refunds__gt=0).exists()
+    assert rollups_check() == []
 
 
 def test_small_demo_follows_the_seasons(demo: str) -> None:

@@ -29,6 +29,7 @@ from shopops.orders.importers.sellercenter_files import (
 from shopops.orders.importers.taobao import split_address
 from shopops.orders.imports import orders_import
 from shopops.orders.models import Order, OrderLine, OrderStatusChange
+from tests.orders.rollup_checks import assert_rollups_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -116,9 +117,11 @@ def import_files(
     actor: Any = None,
     **options: Any,
 ) -> Any:
-    return orders_import(
+    report = orders_import(
         actor=actor, shop=shop, orders_file=orders, items_file=items, **options
     )
+    assert_rollups_clean()  # what the import wrote, the daily rollups counted
+    return report
 
 
 # --- a full export --------------------------------------------------------------------

@@ -57,7 +57,7 @@ def raw_figures(path: Path) -> RawFigures:
 
 @pytest.mark.skipif(not TMALL.exists(), reason="the shared real data is not here")
 def test_the_real_tmall_report_imports_and_sums_up_as_the_file(
-    make_shop: Any,
+    make_shop: Any, assert_rollups_clean: Any
 ) -> None:
     # given a Tmall shop and the real report (7 columns, no status column)
     shop = make_shop(code="tmall-real")
@@ -93,8 +93,11 @@ def test_the_real_tmall_report_imports_and_sums_up_as_the_file(
     for province in ("上海", "内蒙古自治区", "西藏自治区"):
         assert by_province[province] == raw.provinces[province]
     assert by_province == dict(raw.provinces)
+    # and the daily rollups it was read from agree with the orders
+    assert_rollups_clean()
 
     # and importing it again changes nothing
     again = orders_import(actor=None, shop=shop, orders_file=TMALL)
     assert (again.created, again.updated, again.unchanged) == (0, 0, raw.orders)
     assert not OrderStatusChange.objects.filter(order__shop=shop).exists()
+    assert_rollups_clean()

@@ -87,6 +87,7 @@ from shopops.customers.phones import PhoneKind, read_phone
 from shopops.customers.services import Buyer, customers_match_or_create
 from shopops.orders.importers import taobao
 from shopops.orders.models import ImportBatch, Order, OrderLine, OrderStatusChange
+from shopops.orders.rollups import RollupTracker
 from shopops.org.models import Shop
 
 T = TypeVar("T")
@@ -1103,8 +1104,12 @@ class _Writer:
             else:
                 self.report.unchanged += 1
 
+        # The rollups move with the orders changed and created (orders.rollups).
+        rollup = RollupTracker()
+        rollup.before(row[0] for row in history)
         if new_orders:
             ids = self._insert_orders(new_orders, customers)
+            rollup.include(ids.values())
             for entry in new_orders:
                 for item in entry.lines or []:
                     line_inserts.append(
@@ -1122,6 +1127,7 @@ class _Writer:
         self.counts.lines_updated += self.update_line.run(line_updates)
         self.counts.lines_created += self.insert_line.run(line_inserts)
         self.counts.history += self.insert_history.run(history)
+        rollup.after()
 
     @staticmethod
     def _plan_lines(

@@ -378,3 +378,111 @@ class ImportBatch(models.Model):
         return (
             min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
         )
+
+
+# --- daily rollups (see orders.rollups) ---------------------------------------------
+
+
+class SumField(models.DecimalField):
+    """A sum of CNY amounts: two places, room beyond a single order's 14 digits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 20)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("default", 0)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
+class DailySales(models.Model):
+    """A shop's orders of one shop-local day, counted on the day they were created.
+
+    Written by `orders.rollups` in the transaction of every change that moves it;
+    `shopops rollups check` compares it with the orders.
+    """
+
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("店铺"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    orders = models.IntegerField(_("订单数"), default=0)
+    paid_orders = models.IntegerField(_("付款订单数"), default=0)
+    total_amount = SumField(_("总金额"))
+    paid_amount = SumField(_("实付金额"))
+    refunded_amount = SumField(_("退款金额"))
+    items = models.IntegerField(_("件数"), default=0)
+    new_buyers = models.IntegerField(_("新买家"), default=0)
+    returning_buyers = models.IntegerField(_("回头买家"), default=0)
+
+    class Meta:
+        verbose_name = _("每日销售")
+        verbose_name_plural = _("每日销售")
+        ordering = ["shop", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "day"], name="daily_sales_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day}"
+
+
+class DailyProvinceSales(models.Model):
+    """A shop's orders of one shop-local day to one province ("" when unknown)."""
+
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("店铺"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    province = models.CharField(_("省份"), max_length=20, blank=True)
+    orders = models.IntegerField(_("订单数"), default=0)
+    paid_orders = models.IntegerField(_("付款订单数"), default=0)
+    total_amount = SumField(_("总金额"))
+    paid_amount = SumField(_("实付金额"))
+    refunded_amount = SumField(_("退款金额"))
+    items = models.IntegerField(_("件数"), default=0)
+
+    class Meta:
+        verbose_name = _("每日分省销售")
+        verbose_name_plural = _("每日分省销售")
+        ordering = ["shop", "day", "province"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "day", "province"], name="daily_province_sales_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day} {self.province}"
+
+
+class DailySkuSales(models.Model):
+    """A SKU's sales in a shop on one shop-local day: the lines of the paid orders
+    created that day, and the share of their refunds."""
+
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("店铺"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    sku = models.ForeignKey(
+        Sku, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="+"
+    )
+    units = models.IntegerField(_("件数"), default=0)
+    revenue = SumField(_("销售额"))
+    refunds = SumField(_("退款额"))
+
+    class Meta:
+        verbose_name = _("每日 SKU 销售")
+        verbose_name_plural = _("每日 SKU 销售")
+        ordering = ["shop", "day", "sku"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "day", "sku"], name="daily_sku_sales_once"
+            )
+        ]
+        indexes = [models.Index(fields=["sku", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day} {self.sku_id}"

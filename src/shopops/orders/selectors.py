@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from shopops.core import clock
 from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import (
     Complaint,
+    DailySales,
     Hold,
     HoldReasonSetting,
     ImportBatch,
@@ -29,16 +29,14 @@ def order_list(*, shop_id: int | None = None) -> QuerySet[Order]:
 def orders_per_day(
     *, date_from: dt.date, date_to: dt.date, shop_id: int | None = None
 ) -> list[tuple[dt.date, int]]:
-    """Return (shop-local day, orders created) for every day in [date_from, date_to]."""
-    start, _ = clock.day_bounds(date_from)
-    _, end = clock.day_bounds(date_to)
+    """Return (day, orders created) for every day in [date_from, date_to], read from
+    the daily rollups: each shop's orders count on their day in the shop's time zone.
+    """
+    rows = DailySales.objects.filter(day__gte=date_from, day__lte=date_to)
+    if shop_id:
+        rows = rows.filter(shop_id=shop_id)
     counts = dict(
-        order_list(shop_id=shop_id)
-        .filter(created_at__gte=start, created_at__lt=end)
-        .annotate(day=TruncDate("created_at", tzinfo=clock.shop_zone()))
-        .values_list("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
+        rows.order_by().values("day").annotate(n=Sum("orders")).values_list("day", "n")
     )
     days = (date_to - date_from).days + 1
     return [

@@ -34,6 +34,7 @@ from shopops.orders.models import (
     Order,
     OrderStatusChange,
 )
+from shopops.orders.rollups import RollupTracker
 
 
 def evening_service_users() -> QuerySet[Any]:
@@ -435,6 +436,8 @@ def order_refund_apply(*, actor: Actor, order: Order, amount: Decimal) -> bool:
     then releases its holds (`holds_release_all`): `core.locks` takes stock levels
     before holds.
     """
+    rollup = RollupTracker()
+    rollup.before([order.pk])  # the refunded amount counts in the daily rollups
     status_from = order.status
     before = {
         "refunded_amount": order.refunded_amount,
@@ -467,6 +470,7 @@ def order_refund_apply(*, actor: Actor, order: Order, amount: Decimal) -> bool:
         },
         status_from=status_from,
     )
+    rollup.after()
     return order.status == Order.Status.CLOSED
 
 
