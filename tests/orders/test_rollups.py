@@ -14,9 +14,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from shopops.aftersales import services as aftersales_services
 from shopops.core.models import AuditEntry
 from shopops.customers.models import Customer
-from shopops.orders import services
 from shopops.orders.models import (
     DailyProvinceSales,
     DailySales,
@@ -204,7 +204,7 @@ def test_a_confirmed_refund_moves_the_day_and_the_skus(
     tent, mat = make_sku("TENT"), make_sku("MAT")
     order = make_order(created_at="2025-05-02 10:00", paid_amount=Decimal("300.00"))
     add_lines(order, (tent, Decimal("200.00"), 1), (mat, Decimal("50.00"), 2))
-    after_sale = services.after_sale_raise(
+    after_sale = aftersales_services.after_sale_raise(
         actor=people.cs.user,
         order=order,
         kind="refund_only",
@@ -213,7 +213,9 @@ def test_a_confirmed_refund_moves_the_day_and_the_skus(
     )
     assert day_row(shop, D2)["refunded_amount"] == Decimal("0.00")  # only raised
 
-    services.after_sale_confirm(actor=people.logistics.user, after_sale=after_sale)
+    aftersales_services.after_sale_confirm(
+        actor=people.logistics.user, after_sale=after_sale
+    )
 
     assert day_row(shop, D2)["refunded_amount"] == Decimal("50.00")
     assert DailyProvinceSales.objects.get(day=D2).refunded_amount == Decimal("50.00")
@@ -348,14 +350,14 @@ def _place_and_refund(args: tuple[int, int, int | None]) -> str:
         with transaction.atomic():
             if refund_of is not None:
                 order = Order.objects.select_for_update().get(pk=refund_of)
-                request = services.after_sale_raise(
+                request = aftersales_services.after_sale_raise(
                     actor=None,
                     order=order,
                     kind="refund_only",
                     reason="赛跑",
                     amount=Decimal("1.00"),
                 )
-                services.after_sale_confirm(actor=None, after_sale=request)
+                aftersales_services.after_sale_confirm(actor=None, after_sale=request)
                 return "ok"
             buyer = Customer.objects.get(shop_id=shop_id, member_name="racer")
             with rollups_tracking() as rollup:
