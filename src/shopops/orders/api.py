@@ -22,6 +22,7 @@ from shopops.catalog.models import Sku
 from shopops.core import clock
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     Long,
     MoneyIn,
     MoneyOut,
@@ -431,7 +432,7 @@ def per_day(
     request: HttpRequest,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    shop_id: int | None = None,
+    shop_id: Id | None = None,
 ) -> list[dict]:
     require_perm(request, "orders.view_order")
     date_to = date_to or clock.today()
@@ -473,7 +474,7 @@ def order_list(request: HttpRequest, query: Query[ShopOrdersQuery]) -> dict[str,
 
 
 @router.get("/orders/{order_id}", response=ShopOrderDetailOut)
-def order_detail(request: HttpRequest, order_id: int) -> Order:
+def order_detail(request: HttpRequest, order_id: Id) -> Order:
     """Return an order with its lines, history, holds, after-sales and complaints."""
     require_perm(request, "orders.view_order")
     return _order_detail(order_id)
@@ -483,7 +484,7 @@ def order_detail(request: HttpRequest, order_id: int) -> Order:
 
 
 @router.post("/orders/{order_id}/holds", response={201: HoldOut})
-def order_hold(request: HttpRequest, order_id: int, payload: HoldIn) -> Status:
+def order_hold(request: HttpRequest, order_id: Id, payload: HoldIn) -> Status:
     """Hold a paid order that cannot ship today and hand it to the evening shift."""
     require_perm(request, "orders.add_hold")
     order = get_or_404(Order.objects.all(), order_id, "order")
@@ -526,7 +527,7 @@ def hold_list(request: HttpRequest, reason: str = "") -> list[Hold]:
 
 
 @router.post("/holds/{hold_id}/release", response=HoldOut)
-def hold_release(request: HttpRequest, hold_id: int, payload: DecisionNoteIn) -> Hold:
+def hold_release(request: HttpRequest, hold_id: Id, payload: DecisionNoteIn) -> Hold:
     """Release a hold; the order may be packed and shipped again."""
     require_perm(request, "orders.change_hold")
     hold = get_or_404(Hold.objects.all(), hold_id, "hold")
@@ -558,7 +559,7 @@ def evening_queue(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/holds/{hold_id}/outcome", response=HoldOut)
-def hold_outcome(request: HttpRequest, hold_id: int, payload: OutcomeIn) -> Hold:
+def hold_outcome(request: HttpRequest, hold_id: Id, payload: OutcomeIn) -> Hold:
     """Record what the buyer was told and agreed; a refund or an exchange raises the
     after-sale that logistics confirms."""
     require_perm(request, "orders.handle_hold")
@@ -622,7 +623,7 @@ def after_sale_list(request: HttpRequest, state: str = "requested") -> list[Afte
 
 @router.post("/orders/{order_id}/after-sales", response={201: AfterSaleOut})
 def after_sale_raise(
-    request: HttpRequest, order_id: int, payload: AfterSaleIn
+    request: HttpRequest, order_id: Id, payload: AfterSaleIn
 ) -> Status:
     """Raise a refund or an exchange for logistics to confirm (CS-2)."""
     require_perm(request, "orders.add_aftersale")
@@ -643,7 +644,7 @@ def after_sale_raise(
 
 @router.post("/after-sales/{after_sale_id}/confirm", response=AfterSaleOut)
 def after_sale_confirm(
-    request: HttpRequest, after_sale_id: int, payload: ConfirmIn
+    request: HttpRequest, after_sale_id: Id, payload: ConfirmIn
 ) -> AfterSale:
     """Confirm a request (LOG-4.2): a refund updates the order's amounts and state;
     `returned` puts the goods that came back into stock in the same step."""
@@ -661,7 +662,7 @@ def after_sale_confirm(
 
 @router.post("/after-sales/{after_sale_id}/reject", response=AfterSaleOut)
 def after_sale_reject(
-    request: HttpRequest, after_sale_id: int, payload: DecisionNoteIn
+    request: HttpRequest, after_sale_id: Id, payload: DecisionNoteIn
 ) -> AfterSale:
     """Reject a request; the note (why) is required."""
     require_perm(request, "orders.change_aftersale")
@@ -713,7 +714,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
 
 @router.post("/complaints/{complaint_id}", response=ComplaintOut)
 def complaint_update(
-    request: HttpRequest, complaint_id: int, payload: ComplaintUpdateIn
+    request: HttpRequest, complaint_id: Id, payload: ComplaintUpdateIn
 ) -> Complaint:
     """Move a complaint on: its state, and the outcome when it is closed."""
     require_perm(request, "orders.change_complaint")

@@ -18,6 +18,7 @@ from pydantic import AfterValidator
 from shopops.catalog.models import Sku, Supplier
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     MoneyIn,
     MoneyOut,
     Short,
@@ -366,7 +367,7 @@ def settings_update(request: HttpRequest, payload: SettingsIn) -> Any:
 
 
 @router.get("/purchasing/supplier-prices", response=list[SupplierPriceOut])
-def supplier_prices(request: HttpRequest, supplier_id: int | None = None) -> Any:
+def supplier_prices(request: HttpRequest, supplier_id: Id | None = None) -> Any:
     """Return the suppliers' prices (of one supplier when given), at most 5000."""
     require_perm(request, "purchasing.view_supplierprice")
     return list(selectors.supplier_price_list(supplier_id=supplier_id)[:5000])
@@ -403,7 +404,7 @@ def supplier_terms(request: HttpRequest) -> Any:
 
 @router.put("/purchasing/supplier-terms/{int:supplier_id}", response=SupplierTermsOut)
 def supplier_terms_update(
-    request: HttpRequest, supplier_id: int, payload: SupplierTermsIn
+    request: HttpRequest, supplier_id: Id, payload: SupplierTermsIn
 ) -> Any:
     """Record a supplier's payment terms and review period (null: the settings')."""
     require_perm(request, "purchasing.change_supplierterms")
@@ -427,7 +428,7 @@ def supplier_terms_update(
 def suggestion_list(
     request: HttpRequest,
     day: dt.date | None = None,
-    supplier_id: int | None = None,
+    supplier_id: Id | None = None,
     accepted: bool | None = None,
     needs_only: bool = True,
     limit: int = 200,
@@ -464,7 +465,7 @@ def suggestions_build(request: HttpRequest, payload: BuildIn) -> Any:
 
 @router.patch("/purchasing/suggestions/{int:suggestion_id}", response=SuggestionOut)
 def suggestion_edit(
-    request: HttpRequest, suggestion_id: int, payload: SuggestionEditIn
+    request: HttpRequest, suggestion_id: Id, payload: SuggestionEditIn
 ) -> Any:
     """Set the quantity to buy (null: back to the suggested one). After the day's
     cut-off the change goes to the SKU's row of the next purchasing day, returned."""
@@ -481,7 +482,7 @@ def suggestion_edit(
     "/purchasing/suggestions/{int:suggestion_id}/accept", response=SuggestionOut
 )
 def suggestion_accept(
-    request: HttpRequest, suggestion_id: int, payload: AcceptIn
+    request: HttpRequest, suggestion_id: Id, payload: AcceptIn
 ) -> Any:
     """Accept (or take back) a suggestion for the cut-off; after 18:00 it is accepted
     for the next purchasing day."""
@@ -526,7 +527,7 @@ def cutoff(request: HttpRequest, payload: CutoffIn) -> Any:
 def order_list(
     request: HttpRequest,
     state: Annotated[str, AfterValidator(no_nul)] = "",
-    supplier_id: int | None = None,
+    supplier_id: Id | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> Any:
@@ -579,14 +580,14 @@ def arrivals(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/purchasing/orders/{int:order_id}", response=OrderDetailOut)
-def order_detail(request: HttpRequest, order_id: int) -> Any:
+def order_detail(request: HttpRequest, order_id: Id) -> Any:
     """Return a purchase order with its lines and receipts."""
     require_perm(request, "purchasing.view_purchaseorder")
     return _order(order_id)
 
 
 @router.post("/purchasing/orders/{int:order_id}/receive", response={201: ReceiptOut})
-def order_receive(request: HttpRequest, order_id: int, payload: ReceiveIn) -> Status:
+def order_receive(request: HttpRequest, order_id: Id, payload: ReceiveIn) -> Status:
     """Receive a delivery: quantities per order line with lot and expiry (required for
     products with a shelf life); `close` ends the order even if units are missing."""
     require_perm(request, "purchasing.add_receipt")
@@ -604,7 +605,7 @@ def order_receive(request: HttpRequest, order_id: int, payload: ReceiveIn) -> St
 
 
 @router.post("/purchasing/orders/{int:order_id}/cancel", response=OrderOut)
-def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Any:
+def order_cancel(request: HttpRequest, order_id: Id, payload: CancelIn) -> Any:
     """Cancel an order that has received nothing."""
     require_perm(request, "purchasing.change_purchaseorder")
     order = _order(order_id)

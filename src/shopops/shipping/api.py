@@ -22,7 +22,7 @@ from pydantic import AfterValidator
 
 from shopops.core import clock
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Short, no_nul, service_errors, username
+from shopops.core.api_helpers import Id, Short, no_nul, service_errors, username
 from shopops.orders.models import Order
 from shopops.org.models import Shop
 from shopops.shipping import exports, selectors, services
@@ -485,13 +485,13 @@ def pick_list_create(request: HttpRequest, payload: PickListIn) -> Status:
 
 
 @router.get("/shipping/pick-lists/{pick_list_id}", response=PickListOut)
-def pick_list_get(request: HttpRequest, pick_list_id: int) -> PickList:
+def pick_list_get(request: HttpRequest, pick_list_id: Id) -> PickList:
     require_perm(request, "shipping.view_picklist")
     return _pick_list(pick_list_id)
 
 
 @router.post("/shipping/pick-lists/{pick_list_id}/close", response=PickListOut)
-def pick_list_close(request: HttpRequest, pick_list_id: int) -> PickList:
+def pick_list_close(request: HttpRequest, pick_list_id: Id) -> PickList:
     require_perm(request, "shipping.change_picklist")
     pick_list = _pick_list(pick_list_id)
     with service_errors():
@@ -514,13 +514,13 @@ def pack_lookup(request: HttpRequest, order_no: str, shop: str = "") -> list[Any
 
 
 @router.get("/shipping/orders/{order_id}/qc", response=PackOut)
-def qc_status(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def qc_status(request: HttpRequest, order_id: Id) -> dict[str, Any]:
     require_perm(request, "shipping.view_qualitycheck")
     return _pack(_order(order_id))
 
 
 @router.post("/shipping/orders/{order_id}/qc", response={201: QcOut})
-def qc_record(request: HttpRequest, order_id: int, payload: QcIn) -> Status:
+def qc_record(request: HttpRequest, order_id: Id, payload: QcIn) -> Status:
     """Record the check of units of a line. A failed unit is quarantined and the order
     gets the quality hold (evening customer service is told)."""
     require_perm(request, "shipping.add_qualitycheck")
@@ -542,7 +542,7 @@ def qc_record(request: HttpRequest, order_id: int, payload: QcIn) -> Status:
 
 
 @router.post("/shipping/orders/{order_id}/qc/pass-all", response={201: list[QcOut]})
-def qc_pass_all(request: HttpRequest, order_id: int) -> Status:
+def qc_pass_all(request: HttpRequest, order_id: Id) -> Status:
     require_perm(request, "shipping.add_qualitycheck")
     with service_errors():
         checks = services.qc_pass_all(actor=request.user, order=_order(order_id))
@@ -551,7 +551,7 @@ def qc_pass_all(request: HttpRequest, order_id: int) -> Status:
 
 @router.post("/shipping/qc/{qc_id}/photo", response=QcOut)
 def qc_photo(
-    request: HttpRequest, qc_id: int, photo: File[UploadedFile]
+    request: HttpRequest, qc_id: Id, photo: File[UploadedFile]
 ) -> QualityCheck:
     """Attach a photo (JPEG, PNG, GIF, WebP or HEIC, at most 10 MB) to a check."""
     require_perm(request, "shipping.add_qualitycheck")
@@ -563,7 +563,7 @@ def qc_photo(
 
 
 @router.post("/shipping/orders/{order_id}/shipment", response={201: ShipmentOut})
-def shipment_create(request: HttpRequest, order_id: int, payload: ShipmentIn) -> Status:
+def shipment_create(request: HttpRequest, order_id: Id, payload: ShipmentIn) -> Status:
     """Ship an order with a courier and its tracking number. Refused (422) when the
     order is held or not paid, when any unit's quality check failed or is missing,
     when the number is not that courier's format, or when the courier is delayed."""
@@ -639,7 +639,7 @@ def delay_declare(request: HttpRequest, payload: DelayIn) -> Status:
 
 
 @router.post("/shipping/delays/{delay_id}/apply", response=ApplyOut)
-def delay_apply(request: HttpRequest, delay_id: int) -> dict[str, int]:
+def delay_apply(request: HttpRequest, delay_id: Id) -> dict[str, int]:
     """Hold the orders of the delayed courier that arrived since it was declared."""
     require_perm(request, "shipping.add_courierdelay")
     delay = CourierDelay.objects.filter(pk=delay_id).first()
@@ -650,7 +650,7 @@ def delay_apply(request: HttpRequest, delay_id: int) -> dict[str, int]:
 
 
 @router.post("/shipping/delays/{delay_id}/lift", response=DelayOut)
-def delay_lift(request: HttpRequest, delay_id: int, payload: LiftIn) -> CourierDelay:
+def delay_lift(request: HttpRequest, delay_id: Id, payload: LiftIn) -> CourierDelay:
     require_perm(request, "shipping.change_courierdelay")
     delay = CourierDelay.objects.filter(pk=delay_id).first()
     if delay is None:

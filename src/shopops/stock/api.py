@@ -14,11 +14,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
 from shopops.catalog.models import Category, Sku
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import M, get_or_404, no_nul, service_errors, username
+from shopops.core.api_helpers import Id, M, get_or_404, no_nul, service_errors, username
 from shopops.stock import counts, reports, selectors, services
 from shopops.stock.models import (
     CountLine,
@@ -95,9 +95,9 @@ class SkuStockPage(Schema):
 
 class LevelsQuery(Schema):
     q: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=64)
-    category: int | None = None
-    warehouse: int | None = None
-    location: int | None = None
+    category: Id | None = None
+    warehouse: Id | None = None
+    location: Id | None = None
     stockout: bool = False
     quarantined: bool = False  # only SKUs (and levels) with units set aside
     limit: int = Field(50, ge=1, le=500)
@@ -151,7 +151,7 @@ class MovementPage(Schema):
 class MovementsQuery(Schema):
     kind: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=20)
     sku: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=64)
-    level: int | None = None
+    level: Id | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     limit: int = Field(100, ge=1, le=1000)
@@ -379,6 +379,12 @@ class ReportBuildIn(Schema):
     month: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     rebuild: bool = False
 
+    @field_validator("month")
+    @classmethod
+    def _a_real_month(cls, value: str) -> str:
+        dt.date.fromisoformat(f"{value}-01")  # "0000-01" matches but is no month
+        return value
+
 
 # --- helpers ------------------------------------------------------------------
 
@@ -508,7 +514,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 
 
 @router.post("/stock/levels/{level_id}/adjust", response=MovementOut)
-def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Movement:
+def stock_adjust(request: HttpRequest, level_id: Id, payload: AdjustIn) -> Movement:
     """Correct a level's on-hand quantity, with a reason."""
     require_perm(request, "stock.add_movement")
     level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
@@ -521,7 +527,7 @@ def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Move
 
 @router.post("/stock/levels/{level_id}/quarantine", response=MovementOut)
 def stock_quarantine(
-    request: HttpRequest, level_id: int, payload: QuarantineIn
+    request: HttpRequest, level_id: Id, payload: QuarantineIn
 ) -> Movement:
     """Set available units aside: they stay on hand but cannot be sold or reserved."""
     require_perm(request, "stock.add_movement")
@@ -538,7 +544,7 @@ def stock_quarantine(
 
 @router.post("/stock/levels/{level_id}/quarantine/resolve", response=MovementOut)
 def stock_quarantine_resolve(
-    request: HttpRequest, level_id: int, payload: QuarantineResolveIn
+    request: HttpRequest, level_id: Id, payload: QuarantineResolveIn
 ) -> Movement:
     """Settle quarantined units: `unquarantine` puts them back on sale, `scrap` writes
     them off."""
@@ -557,7 +563,7 @@ def stock_quarantine_resolve(
 
 @router.post("/stock/levels/{level_id}/transfer", response=TransferOut)
 def stock_transfer(
-    request: HttpRequest, level_id: int, payload: TransferIn
+    request: HttpRequest, level_id: Id, payload: TransferIn
 ) -> dict[str, Movement]:
     """Move available units of a level to another location (same SKU and lot)."""
     require_perm(request, "stock.add_movement")
@@ -634,14 +640,14 @@ def count_sheet_create(request: HttpRequest, payload: CountSheetIn) -> Status:
 
 
 @router.get("/stock/counts/{sheet_id}", response=CountSheetDetailOut)
-def count_sheet_detail(request: HttpRequest, sheet_id: int) -> CountSheet:
+def count_sheet_detail(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.view_countsheet")
     return _sheet_detail(sheet_id)
 
 
 @router.post("/stock/counts/{sheet_id}/lines/{line_id}", response=CountLineOut)
 def count_line_record(
-    request: HttpRequest, sheet_id: int, line_id: int, payload: CountLineIn
+    request: HttpRequest, sheet_id: Id, line_id: Id, payload: CountLineIn
 ) -> CountLine:
     """Record the counted quantity and quality of one line."""
     require_perm(request, "stock.change_countsheet")
@@ -662,7 +668,7 @@ def count_line_record(
 
 @router.post("/stock/counts/{sheet_id}/lines", response={201: CountLineOut})
 def count_line_add(
-    request: HttpRequest, sheet_id: int, payload: CountLineAddIn
+    request: HttpRequest, sheet_id: Id, payload: CountLineAddIn
 ) -> Status:
     """Add a line for goods found that the sheet does not list."""
     require_perm(request, "stock.change_countsheet")
@@ -682,7 +688,7 @@ def count_line_add(
 
 
 @router.post("/stock/counts/{sheet_id}/submit", response=CountSheetOut)
-def count_sheet_submit(request: HttpRequest, sheet_id: int) -> CountSheet:
+def count_sheet_submit(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
     sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
     with service_errors():
@@ -691,7 +697,7 @@ def count_sheet_submit(request: HttpRequest, sheet_id: int) -> CountSheet:
 
 
 @router.post("/stock/counts/{sheet_id}/reopen", response=CountSheetOut)
-def count_sheet_reopen(request: HttpRequest, sheet_id: int) -> CountSheet:
+def count_sheet_reopen(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
     sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
     with service_errors():
@@ -700,7 +706,7 @@ def count_sheet_reopen(request: HttpRequest, sheet_id: int) -> CountSheet:
 
 
 @router.post("/stock/counts/{sheet_id}/post", response=CountPostOut)
-def count_sheet_post(request: HttpRequest, sheet_id: int) -> dict[str, Any]:
+def count_sheet_post(request: HttpRequest, sheet_id: Id) -> dict[str, Any]:
     """Post the differences as count corrections; quarantine damaged or expired units."""
     require_perm(request, "stock.change_countsheet")
     sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
@@ -726,13 +732,13 @@ def stock_reports(request: HttpRequest) -> list[StockReport]:
 
 
 @router.get("/stock/reports/{report_id}", response=StockReportDetailOut)
-def stock_report_detail(request: HttpRequest, report_id: int) -> StockReport:
+def stock_report_detail(request: HttpRequest, report_id: Id) -> StockReport:
     require_perm(request, "stock.view_stockreport")
     return get_or_404(selectors.stock_report_list(), report_id, "report")
 
 
 @router.get("/stock/reports/{report_id}/xlsx")
-def stock_report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
+def stock_report_xlsx(request: HttpRequest, report_id: Id) -> HttpResponse:
     """The report as an XLSX workbook, one sheet per section."""
     require_perm(request, "stock.view_stockreport")
     report = get_or_404(StockReport.objects.all(), report_id, "report")
