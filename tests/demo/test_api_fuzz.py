@@ -47,6 +47,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from shopops.api import api
+from tests.demo.conftest import import_batch
 
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema())
 OPERATIONS = [
@@ -236,6 +237,7 @@ def fuzz_env(built: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
             if f"{p.content_type.app_label}.{p.codename}" in wanted
         )
         _, secret = api_token_create(actor=None, user=user, name="fuzz")
+        import_batch(user)
         env = {
             "app": get_wsgi_application(),
             "headers": {"Authorization": f"Bearer {secret}", "X-CSRFToken": CSRF},
