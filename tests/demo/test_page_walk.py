@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.shortcuts import resolve_url
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -56,6 +58,8 @@ OPEN_PAGES = {
     "notifications/",
     "notifications/badge/",
 }
+# Pages a visitor who is not signed in may open; every other page sends them to log in.
+ANONYMOUS_PAGES = {"accounts/login/"}
 # Pages whose answer is not 200 (a redirect to where they lead).
 STATUS = {"": 302}
 
@@ -82,11 +86,11 @@ def _routes(
     prefix."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if route in NOT_WALKED:
-                yield route
-            else:
-                yield from _routes(entry.url_patterns, route)
+        tree = next((t for t in NOT_WALKED if route.startswith(t)), None)
+        if tree is not None:
+            yield tree
+        elif isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, route)
         elif isinstance(entry, URLPattern):
             converters = {
                 key: type(conv).__name__.removesuffix("Converter").lower()
@@ -237,12 +241,13 @@ def walk_env(built: str, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
         yield {"users": users, "root": root}
 
 
-def _get(client: Any, url: str) -> tuple[int, int]:
+def _get(client: Any, url: str) -> tuple[Any, int]:
+    """GET `url` (reading a streamed answer to its end); return it and its queries."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    if hasattr(response, "streaming_content"):
-        b"".join(response.streaming_content)
-    return response.status_code, len(queries)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    return response, len(queries)
 
 
 def test_the_walk_covers_the_url_conf() -> None:
@@ -251,7 +256,7 @@ def test_the_walk_covers_the_url_conf() -> None:
     trees = {r for r in _routes() if isinstance(r, str)}
     assert trees == set(NOT_WALKED)
     routes = {r.route for r in ROUTES}
-    for table in (PAGE_PARAMS, QUERY_BOUNDS, STATUS):
+    for table in (PAGE_PARAMS, QUERY_BOUNDS, STATUS, ANONYMOUS_PAGES):
         assert set(table) <= routes, set(table) - routes
     assert routes >= OPEN_PAGES, OPEN_PAGES - routes
     assert len(ROUTES) > 60
@@ -262,8 +267,8 @@ def test_page(route: Route, walk_env: dict[str, Any], client: Any, db: None) -> 
     root = walk_env["root"]
     params = PAGE_PARAMS.get(route.route)
     client.force_login(root)
-    status, _ = _get(client, route.url(params(root) if params else _dummy(route)))
-    if status == 405:  # an action: POST only
+    response, _ = _get(client, route.url(params(root) if params else _dummy(route)))
+    if response.status_code == 405:  # an action: POST only
         assert params is None, f"{route.route} is POST only: drop it from PAGE_PARAMS"
         return
     assert not route.converters or params, (
@@ -274,12 +279,20 @@ def test_page(route: Route, walk_env: dict[str, Any], client: Any, db: None) -> 
         f"{route.route} names no permission: add permission_required, or list it in "
         "OPEN_PAGES if every role may see it"
     )
+    client.logout()
+    response, _ = _get(client, route.url(params(root) if params else {}))
+    if route.route not in ANONYMOUS_PAGES | set(STATUS):
+        assert response.status_code == 302, f"{route.route} opens to a visitor"
+        assert response["Location"].startswith(resolve_url(settings.LOGIN_URL)), (
+            route.route
+        )
     expected = STATUS.get(route.route, 200)
     bound, why = QUERY_BOUNDS.get(route.route, (QUERY_BOUND, ""))
     for role, user in walk_env["users"].items():
         allowed = user.has_perms(perms)
         client.force_login(user)
-        status, queries = _get(client, route.url(params(user) if params else {}))
+        response, queries = _get(client, route.url(params(user) if params else {}))
+        status = response.status_code
         assert status == (expected if allowed else 403), (
             f"{route.route} as {role}: {status}, expected "
             f"{expected if allowed else 403} (permissions {perms})"
