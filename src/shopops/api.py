@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
@@ -45,3 +46,9 @@ api.add_router("/", aftersales_router)
 api.add_router("/", shipping_router)
 api.add_router("/", purchasing_router)
 api.add_router("/", stock_router)
+
+
+def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any other address under /api/v1/ (an id that is not a number where the path
+    needs one, a misspelt endpoint): a JSON 404 that says so, not the site's HTML page."""
+    return JsonResponse({"detail": f"no API endpoint at {request.path}"}, status=404)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from shopops.api import api
+from shopops.api import api, api_not_found
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="today", permanent=False)),
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_not_found),
     path("org/", include("shopops.org.urls")),
     path("catalog/", include("shopops.catalog.urls")),
     # After-sales pages keep the /orders/… addresses they had before the app split.

@@ -42,3 +42,23 @@ def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
 def demo(built: str, db: None) -> str:
     """Return the small demo's output; each test runs in a savepoint inside it."""
     return built
+
+
+def import_batch(actor: Any) -> Any:
+    """An order import of the demo's first shop, run to its end (the demo writes its
+    orders without one), so that the import pages and endpoints have a batch to show."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shopops.orders.imports import import_batch_create, import_batch_run
+    from shopops.org.models import Shop
+
+    batch = import_batch_create(
+        actor=actor,
+        shop=Shop.objects.order_by("pk")[0],
+        orders_file=SimpleUploadedFile(
+            "ExportOrderList.csv", "订单编号,买家会员名\n1,someone\n".encode()
+        ),
+    )
+    import_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    return batch

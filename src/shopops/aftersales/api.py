@@ -19,7 +19,7 @@ from shopops.aftersales import services
 from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Sku
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import MoneyIn, Short, get_or_404, service_errors
+from shopops.core.api_helpers import Id, MoneyIn, Short, get_or_404, service_errors
 from shopops.orders.api.schemas import AfterSaleOut, DecisionNoteIn, HoldOut
 from shopops.orders.models import Hold, Order
 from shopops.stock.services import ReturnedLine
@@ -28,7 +28,7 @@ router = Router(tags=["after-sales"])
 
 
 class ReturnedLineIn(Schema):
-    line_id: int
+    line_id: Id
     good: int = Field(0, ge=0, le=100_000)
     damaged: int = Field(0, ge=0, le=100_000)
 
@@ -43,7 +43,7 @@ class OutcomeIn(Schema):
     outcome: Short
     note: Short = ""
     refund_amount: MoneyIn | None = None
-    exchange_sku_id: int | None = None
+    exchange_sku_id: Id | None = None
     exchange_quantity: int = Field(1, ge=1, le=10_000)
 
 
@@ -51,7 +51,7 @@ class AfterSaleIn(Schema):
     kind: Short
     reason: Short
     amount: MoneyIn | None = None
-    exchange_sku_id: int | None = None
+    exchange_sku_id: Id | None = None
     exchange_quantity: int = Field(0, ge=0, le=10_000)
 
 
@@ -71,7 +71,7 @@ def _after_sales() -> QuerySet[AfterSale]:
 
 
 @router.post("/holds/{hold_id}/outcome", response=HoldOut)
-def hold_outcome(request: HttpRequest, hold_id: int, payload: OutcomeIn) -> Hold:
+def hold_outcome(request: HttpRequest, hold_id: Id, payload: OutcomeIn) -> Hold:
     """Record what the buyer was told and agreed; a refund or an exchange raises the
     after-sale that logistics confirms."""
     require_perm(request, "orders.handle_hold")
@@ -108,7 +108,7 @@ def after_sale_list(request: HttpRequest, state: str = "requested") -> list[Afte
 
 @router.post("/orders/{order_id}/after-sales", response={201: AfterSaleOut})
 def after_sale_raise(
-    request: HttpRequest, order_id: int, payload: AfterSaleIn
+    request: HttpRequest, order_id: Id, payload: AfterSaleIn
 ) -> Status:
     """Raise a refund or an exchange for logistics to confirm (CS-2)."""
     require_perm(request, "aftersales.add_aftersale")
@@ -129,7 +129,7 @@ def after_sale_raise(
 
 @router.post("/after-sales/{after_sale_id}/confirm", response=AfterSaleOut)
 def after_sale_confirm(
-    request: HttpRequest, after_sale_id: int, payload: ConfirmIn
+    request: HttpRequest, after_sale_id: Id, payload: ConfirmIn
 ) -> AfterSale:
     """Confirm a request (LOG-4.2): a refund updates the order's amounts and state;
     `returned` puts the goods that came back into stock in the same step."""
@@ -147,7 +147,7 @@ def after_sale_confirm(
 
 @router.post("/after-sales/{after_sale_id}/reject", response=AfterSaleOut)
 def after_sale_reject(
-    request: HttpRequest, after_sale_id: int, payload: DecisionNoteIn
+    request: HttpRequest, after_sale_id: Id, payload: DecisionNoteIn
 ) -> AfterSale:
     """Reject a request; the note (why) is required."""
     require_perm(request, "aftersales.change_aftersale")

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -13,6 +12,7 @@ from ninja.files import UploadedFile
 from shopops.catalog import selectors, services
 from shopops.catalog.models import Listing
 from shopops.core.api_auth import require_perm
+from shopops.core.api_helpers import Id, get_or_404
 
 router = Router(tags=["catalog"])
 
@@ -68,6 +68,8 @@ class ProductImportOut(Schema):
     skus_created: int = 0
     skus_updated: int = 0
     categories_created: list[str] = []
+    # On 422: the first bad rows in words, as every refusal of the API says it.
+    detail: str = ""
 
 
 class ErrorOut(Schema):
@@ -124,11 +126,11 @@ def listings(
 
 @router.post("/listings/{listing_id}/state", response=ListingOut)
 def listing_state(
-    request: HttpRequest, listing_id: int, payload: ListingStateIn
+    request: HttpRequest, listing_id: Id, payload: ListingStateIn
 ) -> dict:
     require_perm(request, "catalog.change_listing")
-    listing = get_object_or_404(
-        Listing.objects.select_related("shop", "product"), pk=listing_id
+    listing = get_or_404(
+        Listing.objects.select_related("shop", "product"), listing_id, "listing"
     )
     try:
         services.listing_set_state(
@@ -153,4 +155,8 @@ def product_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dic
     report = services.product_import(
         actor=request.user, file=file, filename=file.name or "upload"
     )
-    return Status(200 if report.ok else 422, report.as_dict())
+    if report.ok:
+        return Status(200, report.as_dict())
+    detail = "; ".join(str(error) for error in report.errors[:5])
+    more = report.error_count - min(len(report.errors), 5)
+    return Status(422, {**report.as_dict(), "detail": detail + (" …" if more else "")})

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from shopops.core import clock, selectors
 from shopops.core.agenda import recent_occurrence
 from shopops.core.api_auth import require_perm
+from shopops.core.api_helpers import Id
 from shopops.core.duties import registry
 from shopops.core.notifications import notification_mark_read
 from shopops.core.services import duty_run_mark_done
@@ -189,7 +190,7 @@ def notifications(request: HttpRequest, unread: bool = False) -> list[dict]:
 
 
 @router.post("/notifications/{notification_id}/read")
-def notification_read(request: HttpRequest, notification_id: int) -> dict:
+def notification_read(request: HttpRequest, notification_id: Id) -> dict:
     return {
         "marked": notification_mark_read(
             user=request.user, notification_id=notification_id

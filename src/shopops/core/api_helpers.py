@@ -36,6 +36,10 @@ MoneyIn = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0)]
 # Text in: no NUL character, bounded like its column.
 Short = Annotated[str, Field(max_length=300), AfterValidator(no_nul)]
 Long = Annotated[str, Field(max_length=5000), AfterValidator(no_nul)]
+# A row's id in a path or a filter: bounded like the column (SQLite cannot even bind a
+# larger integer), so a wild number is refused with a message, not a server error.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def username(user: Any) -> str | None:

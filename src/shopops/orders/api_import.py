@@ -12,12 +12,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from shopops.core.api_auth import require_perm
+from shopops.core.api_helpers import Id, get_or_404
 from shopops.orders import imports
 from shopops.orders.models import ImportBatch
 from shopops.org.models import Shop
@@ -97,10 +97,10 @@ def import_list(request: HttpRequest, limit: int = 20) -> list[dict[str, Any]]:
 
 
 @router.get("/imports/{batch_id}", response=ImportBatchOut)
-def import_get(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+def import_get(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
     """An import's state (pending, running, writing, done, failed), percent, report."""
     require_perm(request, "orders.view_importbatch")
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("shop", "created_by"), pk=batch_id
+    batch = get_or_404(
+        ImportBatch.objects.select_related("shop", "created_by"), batch_id, "import"
     )
     return _batch_out(batch)

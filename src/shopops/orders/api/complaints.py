@@ -9,6 +9,7 @@ from ninja.params import P, QueryEx
 
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     get_or_404,
     service_errors,
 )
@@ -58,7 +59,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
 
 @router.post("/complaints/{complaint_id}", response=ComplaintOut)
 def complaint_update(
-    request: HttpRequest, complaint_id: int, payload: ComplaintUpdateIn
+    request: HttpRequest, complaint_id: Id, payload: ComplaintUpdateIn
 ) -> Complaint:
     """Move a complaint on: its state, and the outcome when it is closed."""
     require_perm(request, "orders.change_complaint")

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     get_or_404,
     service_errors,
 )
@@ -33,7 +34,7 @@ from shopops.orders.models import (
 
 
 @router.post("/orders/{order_id}/holds", response={201: HoldOut})
-def order_hold(request: HttpRequest, order_id: int, payload: HoldIn) -> Status:
+def order_hold(request: HttpRequest, order_id: Id, payload: HoldIn) -> Status:
     """Hold a paid order that cannot ship today and hand it to the evening shift."""
     require_perm(request, "orders.add_hold")
     order = get_or_404(Order.objects.all(), order_id, "order")
@@ -76,7 +77,7 @@ def hold_list(request: HttpRequest, reason: str = "") -> list[Hold]:
 
 
 @router.post("/holds/{hold_id}/release", response=HoldOut)
-def hold_release(request: HttpRequest, hold_id: int, payload: DecisionNoteIn) -> Hold:
+def hold_release(request: HttpRequest, hold_id: Id, payload: DecisionNoteIn) -> Hold:
     """Release a hold; the order may be packed and shipped again."""
     require_perm(request, "orders.change_hold")
     hold = get_or_404(Hold.objects.all(), hold_id, "hold")

@@ -11,6 +11,9 @@ from ninja.errors import HttpError
 
 from shopops.core import clock
 from shopops.core.api_auth import require_perm
+from shopops.core.api_helpers import (
+    Id,
+)
 from shopops.orders import selectors
 from shopops.orders.api.base import (
     _check_period,
@@ -36,7 +39,7 @@ def per_day(
     request: HttpRequest,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    shop_id: int | None = None,
+    shop_id: Id | None = None,
 ) -> list[dict]:
     require_perm(request, "orders.view_order")
     date_to = date_to or clock.today()
@@ -78,7 +81,7 @@ def order_list(request: HttpRequest, query: Query[ShopOrdersQuery]) -> dict[str,
 
 
 @router.get("/orders/{order_id}", response=ShopOrderDetailOut)
-def order_detail(request: HttpRequest, order_id: int) -> Order:
+def order_detail(request: HttpRequest, order_id: Id) -> Order:
     """Return an order with its lines, history, holds, after-sales and complaints."""
     require_perm(request, "orders.view_order")
     return _order_detail(order_id)

@@ -12,6 +12,7 @@ from pydantic import AfterValidator
 
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     no_nul,
     service_errors,
 )
@@ -31,7 +32,7 @@ from shopops.purchasing.models import PurchaseOrder
 def order_list(
     request: HttpRequest,
     state: Annotated[str, AfterValidator(no_nul)] = "",
-    supplier_id: int | None = None,
+    supplier_id: Id | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> Any:
@@ -84,14 +85,14 @@ def arrivals(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/purchasing/orders/{int:order_id}", response=OrderDetailOut)
-def order_detail(request: HttpRequest, order_id: int) -> Any:
+def order_detail(request: HttpRequest, order_id: Id) -> Any:
     """Return a purchase order with its lines and receipts."""
     require_perm(request, "purchasing.view_purchaseorder")
     return _order(order_id)
 
 
 @router.post("/purchasing/orders/{int:order_id}/receive", response={201: ReceiptOut})
-def order_receive(request: HttpRequest, order_id: int, payload: ReceiveIn) -> Status:
+def order_receive(request: HttpRequest, order_id: Id, payload: ReceiveIn) -> Status:
     """Receive a delivery: quantities per order line with lot and expiry (required for
     products with a shelf life); `close` ends the order even if units are missing."""
     require_perm(request, "purchasing.add_receipt")
@@ -109,7 +110,7 @@ def order_receive(request: HttpRequest, order_id: int, payload: ReceiveIn) -> St
 
 
 @router.post("/purchasing/orders/{int:order_id}/cancel", response=OrderOut)
-def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Any:
+def order_cancel(request: HttpRequest, order_id: Id, payload: CancelIn) -> Any:
     """Cancel an order that has received nothing."""
     require_perm(request, "purchasing.change_purchaseorder")
     order = _order(order_id)

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from shopops.catalog.models import Sku, Supplier
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     service_errors,
 )
 from shopops.purchasing import selectors, services
@@ -42,7 +43,7 @@ def settings_update(request: HttpRequest, payload: SettingsIn) -> Any:
 
 
 @router.get("/purchasing/supplier-prices", response=list[SupplierPriceOut])
-def supplier_prices(request: HttpRequest, supplier_id: int | None = None) -> Any:
+def supplier_prices(request: HttpRequest, supplier_id: Id | None = None) -> Any:
     """Return the suppliers' prices (of one supplier when given), at most 5000."""
     require_perm(request, "purchasing.view_supplierprice")
     return list(selectors.supplier_price_list(supplier_id=supplier_id)[:5000])
@@ -79,7 +80,7 @@ def supplier_terms(request: HttpRequest) -> Any:
 
 @router.put("/purchasing/supplier-terms/{int:supplier_id}", response=SupplierTermsOut)
 def supplier_terms_update(
-    request: HttpRequest, supplier_id: int, payload: SupplierTermsIn
+    request: HttpRequest, supplier_id: Id, payload: SupplierTermsIn
 ) -> Any:
     """Record a supplier's payment terms and review period (null: the settings')."""
     require_perm(request, "purchasing.change_supplierterms")

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
+    Id,
     service_errors,
 )
 from shopops.purchasing import selectors, services
@@ -39,7 +40,7 @@ from shopops.purchasing.api.schemas import (
 def suggestion_list(
     request: HttpRequest,
     day: dt.date | None = None,
-    supplier_id: int | None = None,
+    supplier_id: Id | None = None,
     accepted: bool | None = None,
     needs_only: bool = True,
     limit: int = 200,
@@ -76,7 +77,7 @@ def suggestions_build(request: HttpRequest, payload: BuildIn) -> Any:
 
 @router.patch("/purchasing/suggestions/{int:suggestion_id}", response=SuggestionOut)
 def suggestion_edit(
-    request: HttpRequest, suggestion_id: int, payload: SuggestionEditIn
+    request: HttpRequest, suggestion_id: Id, payload: SuggestionEditIn
 ) -> Any:
     """Set the quantity to buy (null: back to the suggested one). After the day's
     cut-off the change goes to the SKU's row of the next purchasing day, returned."""
@@ -93,7 +94,7 @@ def suggestion_edit(
     "/purchasing/suggestions/{int:suggestion_id}/accept", response=SuggestionOut
 )
 def suggestion_accept(
-    request: HttpRequest, suggestion_id: int, payload: AcceptIn
+    request: HttpRequest, suggestion_id: Id, payload: AcceptIn
 ) -> Any:
     """Accept (or take back) a suggestion for the cut-off; after 18:00 it is accepted
     for the next purchasing day."""

@@ -7,7 +7,7 @@ from ninja import Status
 from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import service_errors
+from shopops.core.api_helpers import Id, service_errors
 from shopops.shipping import services
 from shopops.shipping.api.base import _delays, router
 from shopops.shipping.api.schemas import ApplyOut, DelayIn, DelayOut, LiftIn
@@ -41,7 +41,7 @@ def delay_declare(request: HttpRequest, payload: DelayIn) -> Status:
 
 
 @router.post("/shipping/delays/{delay_id}/apply", response=ApplyOut)
-def delay_apply(request: HttpRequest, delay_id: int) -> dict[str, int]:
+def delay_apply(request: HttpRequest, delay_id: Id) -> dict[str, int]:
     """Hold the orders of the delayed courier that arrived since it was declared."""
     require_perm(request, "shipping.add_courierdelay")
     delay = CourierDelay.objects.filter(pk=delay_id).first()
@@ -52,7 +52,7 @@ def delay_apply(request: HttpRequest, delay_id: int) -> dict[str, int]:
 
 
 @router.post("/shipping/delays/{delay_id}/lift", response=DelayOut)
-def delay_lift(request: HttpRequest, delay_id: int, payload: LiftIn) -> CourierDelay:
+def delay_lift(request: HttpRequest, delay_id: Id, payload: LiftIn) -> CourierDelay:
     require_perm(request, "shipping.change_courierdelay")
     delay = CourierDelay.objects.filter(pk=delay_id).first()
     if delay is None:

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import service_errors
+from shopops.core.api_helpers import Id, service_errors
 from shopops.orders.models import Order
 from shopops.shipping import exports, selectors, services
 from shopops.shipping.api.base import (
@@ -41,13 +41,13 @@ def pack_lookup(request: HttpRequest, order_no: str, shop: str = "") -> list[Any
 
 
 @router.get("/shipping/orders/{order_id}/qc", response=PackOut)
-def qc_status(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def qc_status(request: HttpRequest, order_id: Id) -> dict[str, Any]:
     require_perm(request, "shipping.view_qualitycheck")
     return _pack(_order(order_id))
 
 
 @router.post("/shipping/orders/{order_id}/qc", response={201: QcOut})
-def qc_record(request: HttpRequest, order_id: int, payload: QcIn) -> Status:
+def qc_record(request: HttpRequest, order_id: Id, payload: QcIn) -> Status:
     """Record the check of units of a line. A failed unit is quarantined and the order
     gets the quality hold (evening customer service is told)."""
     require_perm(request, "shipping.add_qualitycheck")
@@ -69,7 +69,7 @@ def qc_record(request: HttpRequest, order_id: int, payload: QcIn) -> Status:
 
 
 @router.post("/shipping/orders/{order_id}/qc/pass-all", response={201: list[QcOut]})
-def qc_pass_all(request: HttpRequest, order_id: int) -> Status:
+def qc_pass_all(request: HttpRequest, order_id: Id) -> Status:
     require_perm(request, "shipping.add_qualitycheck")
     with service_errors():
         checks = services.qc_pass_all(actor=request.user, order=_order(order_id))
@@ -78,7 +78,7 @@ def qc_pass_all(request: HttpRequest, order_id: int) -> Status:
 
 @router.post("/shipping/qc/{qc_id}/photo", response=QcOut)
 def qc_photo(
-    request: HttpRequest, qc_id: int, photo: File[UploadedFile]
+    request: HttpRequest, qc_id: Id, photo: File[UploadedFile]
 ) -> QualityCheck:
     """Attach a photo (JPEG, PNG, GIF, WebP or HEIC, at most 10 MB) to a check."""
     require_perm(request, "shipping.add_qualitycheck")
@@ -90,7 +90,7 @@ def qc_photo(
 
 
 @router.post("/shipping/orders/{order_id}/shipment", response={201: ShipmentOut})
-def shipment_create(request: HttpRequest, order_id: int, payload: ShipmentIn) -> Status:
+def shipment_create(request: HttpRequest, order_id: Id, payload: ShipmentIn) -> Status:
     """Ship an order with a courier and its tracking number. Refused (422) when the
     order is held or not paid, when any unit's quality check failed or is missing,
     when the number is not that courier's format, or when the courier is delayed."""

@@ -9,7 +9,7 @@ from ninja import Status
 from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import service_errors
+from shopops.core.api_helpers import Id, service_errors
 from shopops.shipping import selectors, services
 from shopops.shipping.api.base import _pick_list, _shop_id, router
 from shopops.shipping.api.schemas import (
@@ -86,13 +86,13 @@ def pick_list_create(request: HttpRequest, payload: PickListIn) -> Status:
 
 
 @router.get("/shipping/pick-lists/{pick_list_id}", response=PickListOut)
-def pick_list_get(request: HttpRequest, pick_list_id: int) -> PickList:
+def pick_list_get(request: HttpRequest, pick_list_id: Id) -> PickList:
     require_perm(request, "shipping.view_picklist")
     return _pick_list(pick_list_id)
 
 
 @router.post("/shipping/pick-lists/{pick_list_id}/close", response=PickListOut)
-def pick_list_close(request: HttpRequest, pick_list_id: int) -> PickList:
+def pick_list_close(request: HttpRequest, pick_list_id: Id) -> PickList:
     require_perm(request, "shipping.change_picklist")
     pick_list = _pick_list(pick_list_id)
     with service_errors():

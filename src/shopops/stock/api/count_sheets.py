@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from shopops.catalog.models import Category
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import get_or_404, service_errors
+from shopops.core.api_helpers import Id, get_or_404, service_errors
 from shopops.stock import counts, selectors
 from shopops.stock.api.base import _lines, _ref, _sheet_detail, _sheet_qs, _sku, router
 from shopops.stock.api.schemas import (
@@ -58,14 +58,14 @@ def count_sheet_create(request: HttpRequest, payload: CountSheetIn) -> Status:
 
 
 @router.get("/stock/counts/{sheet_id}", response=CountSheetDetailOut)
-def count_sheet_detail(request: HttpRequest, sheet_id: int) -> CountSheet:
+def count_sheet_detail(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.view_countsheet")
     return _sheet_detail(sheet_id)
 
 
 @router.post("/stock/counts/{sheet_id}/lines/{line_id}", response=CountLineOut)
 def count_line_record(
-    request: HttpRequest, sheet_id: int, line_id: int, payload: CountLineIn
+    request: HttpRequest, sheet_id: Id, line_id: Id, payload: CountLineIn
 ) -> CountLine:
     """Record the counted quantity and quality of one line."""
     require_perm(request, "stock.change_countsheet")
@@ -86,7 +86,7 @@ def count_line_record(
 
 @router.post("/stock/counts/{sheet_id}/lines", response={201: CountLineOut})
 def count_line_add(
-    request: HttpRequest, sheet_id: int, payload: CountLineAddIn
+    request: HttpRequest, sheet_id: Id, payload: CountLineAddIn
 ) -> Status:
     """Add a line for goods found that the sheet does not list."""
     require_perm(request, "stock.change_countsheet")
@@ -106,7 +106,7 @@ def count_line_add(
 
 
 @router.post("/stock/counts/{sheet_id}/submit", response=CountSheetOut)
-def count_sheet_submit(request: HttpRequest, sheet_id: int) -> CountSheet:
+def count_sheet_submit(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
     sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
     with service_errors():
@@ -115,7 +115,7 @@ def count_sheet_submit(request: HttpRequest, sheet_id: int) -> CountSheet:
 
 
 @router.post("/stock/counts/{sheet_id}/reopen", response=CountSheetOut)
-def count_sheet_reopen(request: HttpRequest, sheet_id: int) -> CountSheet:
+def count_sheet_reopen(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
     sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
     with service_errors():
@@ -124,7 +124,7 @@ def count_sheet_reopen(request: HttpRequest, sheet_id: int) -> CountSheet:
 
 
 @router.post("/stock/counts/{sheet_id}/post", response=CountPostOut)
-def count_sheet_post(request: HttpRequest, sheet_id: int) -> dict[str, Any]:
+def count_sheet_post(request: HttpRequest, sheet_id: Id) -> dict[str, Any]:
     """Post the differences as count corrections; quarantine damaged or expired units."""
     require_perm(request, "stock.change_countsheet")
     sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")

@@ -9,7 +9,7 @@ from ninja import Query, Status
 from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import get_or_404, service_errors
+from shopops.core.api_helpers import Id, get_or_404, service_errors
 from shopops.stock import selectors, services
 from shopops.stock.api.base import _ref, _sku, router
 from shopops.stock.api.schemas import (
@@ -123,7 +123,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 
 
 @router.post("/stock/levels/{level_id}/adjust", response=MovementOut)
-def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Movement:
+def stock_adjust(request: HttpRequest, level_id: Id, payload: AdjustIn) -> Movement:
     """Correct a level's on-hand quantity, with a reason."""
     require_perm(request, "stock.add_movement")
     level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
@@ -136,7 +136,7 @@ def stock_adjust(request: HttpRequest, level_id: int, payload: AdjustIn) -> Move
 
 @router.post("/stock/levels/{level_id}/quarantine", response=MovementOut)
 def stock_quarantine(
-    request: HttpRequest, level_id: int, payload: QuarantineIn
+    request: HttpRequest, level_id: Id, payload: QuarantineIn
 ) -> Movement:
     """Set available units aside: they stay on hand but cannot be sold or reserved."""
     require_perm(request, "stock.add_movement")
@@ -153,7 +153,7 @@ def stock_quarantine(
 
 @router.post("/stock/levels/{level_id}/quarantine/resolve", response=MovementOut)
 def stock_quarantine_resolve(
-    request: HttpRequest, level_id: int, payload: QuarantineResolveIn
+    request: HttpRequest, level_id: Id, payload: QuarantineResolveIn
 ) -> Movement:
     """Settle quarantined units: `unquarantine` puts them back on sale, `scrap` writes
     them off."""
@@ -172,7 +172,7 @@ def stock_quarantine_resolve(
 
 @router.post("/stock/levels/{level_id}/transfer", response=TransferOut)
 def stock_transfer(
-    request: HttpRequest, level_id: int, payload: TransferIn
+    request: HttpRequest, level_id: Id, payload: TransferIn
 ) -> dict[str, Movement]:
     """Move available units of a level to another location (same SKU and lot)."""
     require_perm(request, "stock.add_movement")

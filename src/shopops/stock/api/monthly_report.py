@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import Status
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import get_or_404, service_errors
+from shopops.core.api_helpers import Id, get_or_404, service_errors
 from shopops.stock import reports, selectors
 from shopops.stock.api.base import router
 from shopops.stock.api.schemas import (
@@ -28,13 +28,13 @@ def stock_reports(request: HttpRequest) -> list[StockReport]:
 
 
 @router.get("/stock/reports/{report_id}", response=StockReportDetailOut)
-def stock_report_detail(request: HttpRequest, report_id: int) -> StockReport:
+def stock_report_detail(request: HttpRequest, report_id: Id) -> StockReport:
     require_perm(request, "stock.view_stockreport")
     return get_or_404(selectors.stock_report_list(), report_id, "report")
 
 
 @router.get("/stock/reports/{report_id}/xlsx")
-def stock_report_xlsx(request: HttpRequest, report_id: int) -> HttpResponseBase:
+def stock_report_xlsx(request: HttpRequest, report_id: Id) -> HttpResponseBase:
     """The report as an XLSX workbook, one sheet per section."""
     require_perm(request, "stock.view_stockreport")
     report = get_or_404(StockReport.objects.all(), report_id, "report")

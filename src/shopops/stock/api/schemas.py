@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
-from shopops.core.api_helpers import no_nul, username
+from shopops.core.api_helpers import Id, no_nul, username
 from shopops.stock.api.base import _lines
 from shopops.stock.models import (
     CountLine,
@@ -79,9 +79,9 @@ class SkuStockPage(Schema):
 
 class LevelsQuery(Schema):
     q: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=64)
-    category: int | None = None
-    warehouse: int | None = None
-    location: int | None = None
+    category: Id | None = None
+    warehouse: Id | None = None
+    location: Id | None = None
     stockout: bool = False
     quarantined: bool = False  # only SKUs (and levels) with units set aside
     limit: int = Field(50, ge=1, le=500)
@@ -135,7 +135,7 @@ class MovementPage(Schema):
 class MovementsQuery(Schema):
     kind: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=20)
     sku: Annotated[str, AfterValidator(no_nul)] = Field("", max_length=64)
-    level: int | None = None
+    level: Id | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     limit: int = Field(100, ge=1, le=1000)
@@ -362,3 +362,9 @@ class StockReportDetailOut(StockReportOut):
 class ReportBuildIn(Schema):
     month: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     rebuild: bool = False
+
+    @field_validator("month")
+    @classmethod
+    def _a_real_month(cls, value: str) -> str:
+        dt.date.fromisoformat(f"{value}-01")  # "0000-01" matches but is no month
+        return value
