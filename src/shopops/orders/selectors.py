@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
 from shopops.core import clock
+from shopops.orders import search_index
 from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import AfterSale, Complaint, Hold, HoldReasonSetting, Order
 
@@ -73,15 +76,32 @@ def order_search(filters: OrderFilters) -> QuerySet[Order]:
     if filters.province:
         qs = qs.filter(province=filters.province.replace("\x00", ""))
     if filters.search:
-        # PostgreSQL refuses NUL in text; no order number or name holds one.
-        term = filters.search.replace("\x00", "").strip()
-        qs = qs.filter(
-            Q(order_no=term)
-            | Q(buyer_member_name__icontains=term)
-            | Q(receiver_phone=term)
-            | Q(receiver_name=term)
-        )
+        qs = order_text_search(qs, filters.search)
     return qs
+
+
+def order_text_search(qs: QuerySet[Order], text: str) -> QuerySet[Order]:
+    """Return the orders of `qs` that the search box's `text` finds.
+
+    The rule is search_index's: a substring (≥ 3 characters) or a whole field (1–2
+    characters) of the order number, member name, receiver, phone or tracking number,
+    ignoring case; a mobile number also finds its masked form. SQLite looks it up in
+    the FTS5 trigram index, PostgreSQL in the pg_trgm index: the same orders.
+    """
+    terms = search_index.query_terms(search_index.clean_query(text))
+    if not terms:
+        return qs
+    if connections[qs.db].vendor == "sqlite":
+        match = search_index.fts_match(terms)
+        # The MATCH expression is a parameter; the SQL is a constant.
+        found_ids = RawSQL(search_index.SQLITE_MATCH, [match])  # noqa: S611
+        return qs.filter(pk__in=found_ids)
+    found = Q()
+    for term in terms:
+        lookup = "iexact" if search_index.is_exact(term) else "icontains"
+        for field in search_index.FIELDS:
+            found |= Q(**{f"{field}__{lookup}": term})
+    return qs.filter(found)
 
 
 def order_get(pk: int) -> Order:
