@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
@@ -85,23 +85,42 @@ def order_text_search(qs: QuerySet[Order], text: str) -> QuerySet[Order]:
 
     The rule is search_index's: a substring (≥ 3 characters) or a whole field (1–2
     characters) of the order number, member name, receiver, phone or tracking number,
-    ignoring case; a mobile number also finds its masked form. SQLite looks it up in
-    the FTS5 trigram index, PostgreSQL in the pg_trgm index: the same orders.
+    ignoring the case of A–Z; a mobile number also finds its masked form. SQLite
+    narrows down with the FTS5 trigram index and decides with LIKE; PostgreSQL answers
+    from the pg_trgm index: the same orders.
     """
     terms = search_index.query_terms(search_index.clean_query(text))
     if not terms:
         return qs
-    if connections[qs.db].vendor == "sqlite":
-        match = search_index.fts_match(terms)
-        # The MATCH expression is a parameter; the SQL is a constant.
-        found_ids = RawSQL(search_index.SQLITE_MATCH, [match])  # noqa: S611
-        return qs.filter(pk__in=found_ids)
     found = Q()
+    if connections[qs.db].vendor == "sqlite":
+        # SQLite's LIKE ignores the case of A–Z only: the rule.
+        for term in terms:
+            lookup = "iexact" if search_index.is_exact(term) else "icontains"
+            for field in search_index.FIELDS:
+                found |= Q(**{f"{field}__{lookup}": term})
+        # The MATCH expression is a parameter; the SQL is a constant.
+        match = RawSQL(  # noqa: S611
+            search_index.SQLITE_MATCH, [search_index.fts_match(terms)]
+        )
+        return qs.filter(pk__in=match).filter(found)
+    qs = qs.alias(**{f"search_{f}": AsciiUpper(f) for f in search_index.FIELDS})
     for term in terms:
-        lookup = "iexact" if search_index.is_exact(term) else "icontains"
+        lookup = "exact" if search_index.is_exact(term) else "contains"
         for field in search_index.FIELDS:
-            found |= Q(**{f"{field}__{lookup}": term})
+            value = search_index.ascii_upper(term)
+            found |= Q(**{f"search_{field}__{lookup}": value})
     return qs.filter(found)
+
+
+class AsciiUpper(Func):
+    """`TRANSLATE(field, 'a…z', 'A…Z')`: the expression the pg_trgm index is on."""
+
+    function = "TRANSLATE"
+    template = (
+        f"%(function)s(%(expressions)s, '{search_index.LOWER}', '{search_index.UPPER}')"
+    )
+    output_field = CharField()
 
 
 def order_get(pk: int) -> Order:
