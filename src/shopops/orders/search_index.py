@@ -91,7 +91,7 @@ SQLITE_REBUILD = (
     f"INSERT INTO {TABLE} (rowid, {_COLUMNS}) "  # noqa: S608 - constants
     f"SELECT id, {_marked('orders_order')} FROM orders_order",
     # one segment per level instead of one per batch: fewer seeks per lookup
-    f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')",
+    f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')",  # noqa: S608 - constants
 )
 SQLITE_MATCH = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 - constants
 
