@@ -115,6 +115,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "shopops.wsgi:application",
+            "--config",
+            "python:shopops.web.gunicorn_conf",
             "--bind",
             f"[{host}]:{number}" if ":" in host else f"{host}:{number}",
             "--workers",
