@@ -71,7 +71,7 @@ def start(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], int, st
         text=True,
     )
     assert server.stdout is not None
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240
     banner = ""
     while time.monotonic() < deadline and server.poll() is None:
         banner = server.stdout.readline()
@@ -84,7 +84,7 @@ def start(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], int, st
 def get(
     port: int, path: str, headers: dict[str, str] | None = None
 ) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()

@@ -9,9 +9,9 @@ other and exits 1.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -234,17 +234,25 @@ def _shown(host: str) -> str:
 def _wait_listening(
     host: str, port: int, web: subprocess.Popen[bytes], stopping: list[int]
 ) -> bool:
-    """Wait until the server accepts connections; False if it stopped first."""
+    """Wait until a worker answers an HTTP request; False if the server stopped first.
+
+    The master listens before its workers have loaded Django: the address is printed
+    once a request gets an answer (any status), not merely a connection.
+    """
     # A wildcard address is reached through the loopback one.
     wildcard = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
     target = wildcard.get(host, host)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not stopping and web.poll() is None:
+        conn = http.client.HTTPConnection(target, port, timeout=10)
         try:
-            with socket.create_connection((target, port), timeout=1):
-                return True
+            conn.request("HEAD", "/accounts/login/")
+            conn.getresponse()
+            return True
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
+        finally:
+            conn.close()
     return False
 
 
