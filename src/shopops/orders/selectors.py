@@ -6,7 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
@@ -104,13 +115,31 @@ def order_text_search(qs: QuerySet[Order], text: str) -> QuerySet[Order]:
             search_index.SQLITE_MATCH, [search_index.fts_match(terms)]
         )
         return qs.filter(pk__in=match).filter(found)
-    qs = qs.alias(**{f"search_{f}": AsciiUpper(f) for f in search_index.FIELDS})
     for term in terms:
         lookup = "exact" if search_index.is_exact(term) else "contains"
         for field in search_index.FIELDS:
             value = search_index.ascii_upper(term)
             found |= Q(**{f"search_{field}__{lookup}": value})
-    return qs.filter(found)
+    matching = (
+        Order.objects.alias(
+            **{f"search_{f}": AsciiUpper(f) for f in search_index.FIELDS}
+        )
+        .filter(found)
+        .order_by()
+        .values("pk")
+    )
+    # `pk = ANY(ARRAY(subquery))`: the subquery runs first, from the trigram index.
+    # As a plain WHERE, the planner guesses hundreds of matches and walks the
+    # created_at index backwards for the newest 50: 35 s when 26 orders match.
+    return qs.filter(AnyOf(F("pk"), Subquery(matching)))
+
+
+class AnyOf(Func):
+    """`value = ANY(ARRAY(subquery))` (PostgreSQL): the subquery is run once, first."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 class AsciiUpper(Func):
