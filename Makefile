@@ -42,7 +42,7 @@ setup: $(VENV)/.installed $(VENDOR)/.installed
 	$(SHOPOPS) migrate --noinput -v 0
 
 run: setup
-	$(SHOPOPS) demo --if-empty --print-logins
+	$(SHOPOPS) demo --if-empty --print-logins --url http://$(HOST):$(PORT)/
 	$(SHOPOPS) serve --host $(HOST) --port $(PORT)
 
 demo: setup

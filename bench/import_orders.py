@@ -197,8 +197,9 @@ def bare_sqlite(django_db: Path, folder: Path, parsed: Parsed, chunk: int) -> No
     source = sqlite3.connect(django_db)
     for (sql,) in source.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name IN "
-        "('orders_order', 'orders_orderline') AND sql IS NOT NULL "
-        "ORDER BY tbl_name DESC, type DESC"
+        "('orders_order', 'orders_orderline', 'orders_order_search') "
+        "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY type = 'trigger', tbl_name DESC, type DESC"
     ):
         db.execute(sql)
     source.close()

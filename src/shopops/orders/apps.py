@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import pgettext_lazy
 
 
@@ -11,3 +14,13 @@ class OrdersConfig(AppConfig):
         from shopops.orders import duties
 
         duties.plug_in()
+        post_migrate.connect(_repair_search_index, sender=self)
+
+
+def _repair_search_index(using: str = "default", **kwargs: Any) -> None:
+    """Put back the search index's SQLite triggers if a table rebuild dropped them."""
+    from django.db import connections
+
+    from shopops.orders import search_index
+
+    search_index.repair(connections[using])

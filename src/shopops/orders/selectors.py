@@ -5,9 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.expressions import RawSQL
 
 from shopops.core import clock
+from shopops.orders import search_index
 from shopops.orders.hold_defaults import BY_REASON
 from shopops.orders.models import (
     Complaint,
@@ -77,15 +92,91 @@ def order_search(filters: OrderFilters) -> QuerySet[Order]:
     if filters.province:
         qs = qs.filter(province=filters.province.replace("\x00", ""))
     if filters.search:
-        # PostgreSQL refuses NUL in text; no order number or name holds one.
-        term = filters.search.replace("\x00", "").strip()
-        qs = qs.filter(
-            Q(order_no=term)
-            | Q(buyer_member_name__icontains=term)
-            | Q(receiver_phone=term)
-            | Q(receiver_name=term)
-        )
+        qs = order_text_search(qs, filters.search)
     return qs
+
+
+def order_text_search(qs: QuerySet[Order], text: str) -> QuerySet[Order]:
+    """Return the orders of `qs` that the search box's `text` finds.
+
+    The rule is search_index's: a substring (≥ 3 characters) or a whole field (1–2
+    characters) of the order number, member name, receiver, phone or tracking number,
+    ignoring the case of A–Z; a mobile number also finds its masked form. SQLite
+    narrows down with the FTS5 trigram index and decides with LIKE; PostgreSQL answers
+    from the pg_trgm index: the same orders.
+    """
+    terms = search_index.query_terms(search_index.clean_query(text))
+    if not terms:
+        return qs
+    found = Q()
+    if connections[qs.db].vendor == "sqlite":
+        # SQLite's LIKE ignores the case of A–Z only: the rule.
+        for term in terms:
+            lookup = "iexact" if search_index.is_exact(term) else "icontains"
+            for field in search_index.FIELDS:
+                found |= Q(**{f"{field}__{lookup}": term})
+        # The MATCH expression is a parameter; the SQL is a constant.
+        match = RawSQL(  # noqa: S611
+            search_index.SQLITE_MATCH, [search_index.fts_match(terms)]
+        )
+        return qs.filter(pk__in=match).filter(found)
+    # As on SQLite, the index looks up only the last 6 characters (trigrams every
+    # order shares cost a pass over their whole list each); the whole query is checked
+    # on an expression the index is not on, so on the rows found only.
+    narrowed = Q()
+    for term in terms:
+        value = search_index.ascii_upper(term)
+        for field in search_index.FIELDS:
+            if search_index.is_exact(term):
+                narrowed |= Q(**{f"search_{field}__exact": value})
+                found |= Q(**{f"check_{field}__exact": value})
+            else:
+                window = value[-search_index.WINDOW :]
+                narrowed |= Q(**{f"search_{field}__contains": window})
+                found |= Q(**{f"check_{field}__contains": value})
+    matching = (
+        Order.objects.alias(
+            **{f"search_{f}": AsciiUpper(f) for f in search_index.FIELDS},
+            **{f"check_{f}": AsciiUpperChecked(f) for f in search_index.FIELDS},
+        )
+        .filter(narrowed)
+        .filter(found)
+        .order_by()
+        .values("pk")
+    )
+    # `pk = ANY(ARRAY(subquery))`: the subquery runs first, from the trigram index.
+    # As a plain WHERE, the planner guesses hundreds of matches and walks the
+    # created_at index backwards for the newest 50: 35 s when 26 orders match.
+    return qs.filter(AnyOf(F("pk"), Subquery(matching)))
+
+
+class AsciiUpperChecked(Func):
+    """`TRANSLATE(field || '', 'a…z', 'A…Z')`: the same text, not the index's expression."""
+
+    function = "TRANSLATE"
+    template = (
+        f"%(function)s(%(expressions)s || '', '{search_index.LOWER}', "
+        f"'{search_index.UPPER}')"
+    )
+    output_field = CharField()
+
+
+class AnyOf(Func):
+    """`value = ANY(ARRAY(subquery))` (PostgreSQL): the subquery is run once, first."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+class AsciiUpper(Func):
+    """`TRANSLATE(field, 'a…z', 'A…Z')`: the expression the pg_trgm index is on."""
+
+    function = "TRANSLATE"
+    template = (
+        f"%(function)s(%(expressions)s, '{search_index.LOWER}', '{search_index.UPPER}')"
+    )
+    output_field = CharField()
 
 
 def order_get(pk: int) -> Order:
