@@ -291,3 +291,17 @@ def import_batches() -> QuerySet[ImportBatch]:
     return ImportBatch.objects.select_related("shop", "created_by").order_by(
         "-created_at", "-pk"
     )
+
+
+def hold_list() -> QuerySet[Hold]:
+    """Every hold (active or released) with its order and the staff who touched it."""
+    return Hold.objects.select_related(
+        "order", "created_by", "owner", "handled_by", "released_by"
+    )
+
+
+def orders_with_held(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """`qs` with `held`: whether the order has an active hold (a subquery, no join)."""
+    return qs.annotate(
+        held=Exists(Hold.objects.filter(order=OuterRef("pk"), released_at__isnull=True))
+    )
