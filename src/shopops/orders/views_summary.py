@@ -24,7 +24,9 @@ DEFAULT_DAYS = 30
 
 class SummaryForm(forms.Form):
     shop = forms.ModelChoiceField(
-        queryset=org_selectors.shop_choices(), label=gettext_lazy("店铺"), empty_label=None
+        queryset=org_selectors.shop_choices(),
+        label=gettext_lazy("店铺"),
+        empty_label=None,
     )
     date_from = forms.DateField(label=gettext_lazy("开始日期"))
     date_to = forms.DateField(label=gettext_lazy("结束日期"))

@@ -43,7 +43,10 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
             kind=payload.kind,
             description=payload.description,
         )
-    return Status(201, get_or_404(selectors.complaint_list(show_all=True), complaint.pk, "complaint"))
+    return Status(
+        201,
+        get_or_404(selectors.complaint_list(show_all=True), complaint.pk, "complaint"),
+    )
 
 
 @router.post("/complaints/{complaint_id}", response=ComplaintOut)

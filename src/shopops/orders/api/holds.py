@@ -60,7 +60,8 @@ def hold_bulk(request: HttpRequest, payload: BulkHoldIn) -> Status:
             province=payload.province.strip(),
         )
     return Status(
-        201, list(selectors.hold_list().filter(pk__in=[h.pk for h in holds]).order_by("pk"))
+        201,
+        list(selectors.hold_list().filter(pk__in=[h.pk for h in holds]).order_by("pk")),
     )
 
 
