@@ -31,6 +31,7 @@ from shopops.orders.models import (
     HoldReasonSetting,
     ImportBatch,
     Order,
+    OrderLine,
 )
 
 
@@ -305,3 +306,13 @@ def orders_with_held(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.annotate(
         held=Exists(Hold.objects.filter(order=OuterRef("pk"), released_at__isnull=True))
     )
+
+
+def order_active_holds(order: Order) -> QuerySet[Hold]:
+    """The holds of `order` not released yet."""
+    return order.holds.filter(released_at__isnull=True)
+
+
+def order_line_get(order: Order, line_id: int) -> OrderLine | None:
+    """The line `line_id` of `order`, or None (a line of another order is None too)."""
+    return order.lines.filter(pk=line_id).first()

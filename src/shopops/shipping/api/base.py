@@ -59,9 +59,7 @@ def _pack(order: Order) -> dict[str, Any]:
         "province": order.province,
         "courier": order.courier,
         "holds": list(
-            order.holds.filter(released_at__isnull=True).values_list(
-                "reason", flat=True
-            )
+            order_selectors.order_active_holds(order).values_list("reason", flat=True)
         ),
         "qc_passed": selectors.qc_passed(statuses),
         "lines": [

@@ -52,7 +52,7 @@ def qc_record(request: HttpRequest, order_id: Id, payload: QcIn) -> Status:
     gets the quality hold (evening customer service is told)."""
     require_perm(request, "shipping.add_qualitycheck")
     order = _order(order_id)
-    line = order.lines.filter(pk=payload.line_id).first()
+    line = order_selectors.order_line_get(order, payload.line_id)
     if line is None:
         raise HttpError(404, f"line {payload.line_id} of order {order_id} not found")
     with service_errors():
