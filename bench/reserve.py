@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -79,7 +80,6 @@ def generate(args: argparse.Namespace) -> list[list[int]]:
     from django.db import transaction
     from django.utils import timezone
 
-    from shopops.catalog.models import Category, Product, Sku
     from shopops.orders.models import Order, OrderLine
     from shopops.org.services import shop_create
     from shopops.stock.models import Location
@@ -87,19 +87,8 @@ def generate(args: argparse.Namespace) -> list[list[int]]:
 
     rng = random.Random(args.seed)
     shop = shop_create(actor=None, code="bench", name="基准店铺", platform="tmall")
-    category = Category.objects.create(name="帐篷")
-    products = Product.objects.bulk_create(
-        Product(
-            code=f"BP{i:05d}",
-            title=f"基准商品 {i}",
-            category=category,
-            cost_price=Decimal("50.00"),
-            list_price=Decimal("99.00"),
-        )
-        for i in range(args.skus)
-    )
-    skus = Sku.objects.bulk_create(
-        Sku(product=p, outer_code=f"BS{i:05d}") for i, p in enumerate(products)
+    skus = bench_skus(
+        args.skus, prefix="B", category="帐篷", cost="50.00", price="99.00"
     )
     warehouse = default_location().warehouse
     places = [
@@ -324,13 +313,43 @@ def report(result: dict) -> None:
     print(f"  ratio 2 workers / 1 worker: {per_two / per_one:.2f}")
 
 
-def main() -> None:
-    args = parse_args()
-    if args.child:
-        child(args)
-        return
+def bench_skus(
+    count: int, *, prefix: str, category: str, cost: str, price: str
+) -> list[Any]:
+    """Create `count` products of one category, one SKU each (codes `<prefix>P00000`,
+    `<prefix>S00000`), in bulk; return the SKUs."""
+    from decimal import Decimal
+
+    from shopops.catalog.models import Category, Product, Sku
+
+    group = Category.objects.create(name=category)
+    products = Product.objects.bulk_create(
+        Product(
+            code=f"{prefix}P{i:05d}",
+            title=f"基准商品 {i}",
+            category=group,
+            cost_price=Decimal(cost),
+            list_price=Decimal(price),
+        )
+        for i in range(count)
+    )
+    return Sku.objects.bulk_create(
+        Sku(product=p, outer_code=f"{prefix}S{i:05d}") for i, p in enumerate(products)
+    )
+
+
+def run_on_each_database(
+    args: argparse.Namespace,
+    *,
+    prefix: str,
+    run_child: Callable[[argparse.Namespace, str, dict[str, str]], dict],
+    report: Callable[[dict], None],
+) -> None:
+    """Run the benchmark's child on a temporary SQLite database, then on a temporary
+    PostgreSQL database beside the one DATABASE_URL names (when it names one), and
+    report each."""
     database_url = os.environ.get("DATABASE_URL", "")
-    with tempfile.TemporaryDirectory(prefix="shopops-bench-reserve-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         env = {**os.environ, "SHOPOPS_VAR_DIR": tmp}
         env.pop("DATABASE_URL", None)
         report(run_child(args, "sqlite", env))
@@ -342,6 +361,16 @@ def main() -> None:
                 drop()
         else:
             print("postgresql: skipped (DATABASE_URL does not point to PostgreSQL)")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.child:
+        child(args)
+        return
+    run_on_each_database(
+        args, prefix="shopops-bench-reserve-", run_child=run_child, report=report
+    )
 
 
 if __name__ == "__main__":

@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import time
 
-from reserve import check_ledger, generate, postgres_database, reserve_all, setup_django
+from reserve import (
+    check_ledger,
+    generate,
+    reserve_all,
+    run_on_each_database,
+    setup_django,
+)
 
 TARGET_SECONDS = 2.0
 TARGET_RATIO = 5.0
@@ -132,19 +136,9 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    database_url = os.environ.get("DATABASE_URL", "")
-    with tempfile.TemporaryDirectory(prefix="shopops-bench-wave-") as tmp:
-        env = {**os.environ, "SHOPOPS_VAR_DIR": tmp}
-        env.pop("DATABASE_URL", None)
-        report(run_child(args, "sqlite", env))
-        if database_url.startswith(("postgres://", "postgresql://")):
-            url, drop = postgres_database(database_url)
-            try:
-                report(run_child(args, "postgresql", {**env, "DATABASE_URL": url}))
-            finally:
-                drop()
-        else:
-            print("postgresql: skipped (DATABASE_URL does not point to PostgreSQL)")
+    run_on_each_database(
+        args, prefix="shopops-bench-wave-", run_child=run_child, report=report
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from reserve import bench_skus
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -66,25 +68,13 @@ def make_orders(args: argparse.Namespace) -> tuple[list[int], list[int], list[in
 
     from django.utils import timezone
 
-    from shopops.catalog.models import Category, Product, Sku
     from shopops.orders.models import Order, OrderLine
     from shopops.org.services import shop_create
 
     rng = random.Random(args.seed)
     shop = shop_create(actor=None, code="bench", name="基准店铺", platform="tmall")
-    category = Category.objects.create(name="气罐")
-    products = Product.objects.bulk_create(
-        Product(
-            code=f"HP{i:05d}",
-            title=f"基准商品 {i}",
-            category=category,
-            cost_price=Decimal("20.00"),
-            list_price=Decimal("39.00"),
-        )
-        for i in range(args.skus)
-    )
-    skus = Sku.objects.bulk_create(
-        Sku(product=p, outer_code=f"HS{i:05d}") for i, p in enumerate(products)
+    skus = bench_skus(
+        args.skus, prefix="H", category="气罐", cost="20.00", price="39.00"
     )
     now = timezone.now()
     orders = Order.objects.bulk_create(

@@ -731,9 +731,9 @@ def test_not_a_spreadsheet(shop: Any, tmp_path: Path) -> None:
 def test_errors_past_the_limit_are_counted(
     shop: Any, write: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shopops.orders import imports
+    from shopops.orders.imports import service
 
-    monkeypatch.setattr(imports, "ERROR_LIMIT", 3)
+    monkeypatch.setattr(service, "ERROR_LIMIT", 3)
     rows = [order_row(str(n), 总金额="x") for n in range(10)]
 
     report = import_files(shop, write("o.csv", ORDER_HEADER, rows))

@@ -203,7 +203,7 @@ def test_a_failing_job_marks_its_batch_failed(
     def boom(**kwargs: Any) -> Any:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(imports, "orders_import", boom)
+    monkeypatch.setattr(imports.batches, "orders_import", boom)
     imports.import_batch_run(batch_id=batch.pk)
 
     batch.refresh_from_db()
@@ -216,7 +216,7 @@ def test_progress_states_are_written_on_the_batch(shop: Any) -> None:
     batch = imports.import_batch_create(
         actor=None, shop=shop, orders_file=upload("o.csv", good_orders())
     )
-    publish = imports._BatchProgress(batch.pk)
+    publish = imports.batches.BatchProgress(batch.pk)
 
     publish("reading", 10, 100)
     batch.refresh_from_db()
@@ -237,8 +237,8 @@ def test_progress_while_writing_is_seen_on_postgresql_only(
     batch = imports.import_batch_create(
         actor=None, shop=shop, orders_file=upload("o.csv", good_orders())
     )
-    monkeypatch.setattr(imports._BatchProgress, "INTERVAL", 0)
-    publish = imports._BatchProgress(batch.pk)
+    monkeypatch.setattr(imports.batches.BatchProgress, "INTERVAL", 0)
+    publish = imports.batches.BatchProgress(batch.pk)
     publish("writing", 50, 100)  # enters the writing state before the transaction
     with transaction.atomic():  # as the import's pass 2
         publish("writing", 75, 100)

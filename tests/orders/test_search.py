@@ -178,7 +178,7 @@ def test_a_long_query_is_cut_not_refused(orders: dict[str, Order]) -> None:
 def test_search_combines_with_the_other_filters(
     orders: dict[str, Order], make_order: Any, make_shop: Any
 ) -> None:
-    other = make_order(make_shop(code="other"), receiver_phone="138****5678")
+    other = make_order(shop_=make_shop(code="other"), receiver_phone="138****5678")
     filters = selectors.OrderFilters(search="5678", shop_id=other.shop_id)
     assert {o.order_no for o in selectors.order_search(filters)} == {other.order_no}
 

@@ -24,18 +24,16 @@ Buyers of one batch with the same new key become one new customer.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
+from shopops.core import bulk
 from shopops.customers.models import Customer
 from shopops.customers.phones import BuyerKeys, buyer_keys
-
-T = TypeVar("T")
 
 
 def _max_length(name: str) -> int:
@@ -72,23 +70,6 @@ class Matches:
     created: int = 0
 
 
-def _in_size() -> int:
-    """How many values one `IN (…)` may hold on this database."""
-    return 900 if connection.vendor == "sqlite" else 5000
-
-
-def _chunks(values: Sequence[T], size: int) -> Iterable[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _column(name: str) -> str:
-    column = getattr(Customer._meta.get_field(name), "column", None)
-    if not isinstance(column, str):
-        raise TypeError(f"Customer.{name} has no column")
-    return connection.ops.quote_name(column)
-
-
 def _lookup(
     shop_id: int, field: str, values: Iterable[str]
 ) -> list[tuple[str, int, str]]:
@@ -98,21 +79,20 @@ def _lookup(
     Plain SQL: an ORM filter of hundreds of values costs more to build than to run.
     """
     wanted = sorted(set(values))
-    table = connection.ops.quote_name(Customer._meta.db_table)
-    column, member = _column(field), _column("member_name")
+    member = connection.ops.quote_name(bulk.column_name(Customer, "member_name"))
     # The member name's unique index only holds named customers: say so, in the
     # index's own words, or SQLite reads the whole table for every batch.
-    extra = f" AND NOT ({member} = '')" if field == "member_name" else ""
-    found: list[tuple[str, int, str]] = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(wanted, _in_size()):
-            cursor.execute(
-                f"SELECT {column}, {_column('id')}, {member} FROM {table} "  # noqa: S608
-                f"WHERE {_column('shop')} = %s "
-                f"AND {column} IN ({', '.join(['%s'] * len(chunk))}){extra}",
-                [shop_id, *chunk],
-            )
-            found.extend(cursor.fetchall())
+    extra = f"NOT ({member} = '')" if field == "member_name" else ""
+    found: list[tuple[str, int, str]] = list(
+        bulk.select_in(
+            Customer,
+            [field, "id", "member_name"],
+            equal={"shop": shop_id},
+            column=field,
+            values=wanted,
+            where=extra,
+        )
+    )
     found.sort(key=lambda row: row[1])
     return found
 
@@ -129,57 +109,6 @@ _INSERTED = (
     "city",
     "created_at",
 )
-
-
-def _rows_per_insert() -> int:
-    """The most rows one INSERT takes: 1,024, or the power of two within SQLite's
-    limit of variables."""
-    most = 1024
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        while most > 1 and most * len(_INSERTED) > limit:
-            most //= 2
-    return most
-
-
-def _statement_sizes(count: int, most: int) -> Iterator[int]:
-    """Split `count` rows into statements of `most` rows, then powers of two.
-
-    Few distinct statement texts (at most 11): the SQLite driver keeps the last 128
-    prepared, and one per remainder size held tens of megabytes at 200,000 orders.
-    """
-    while count:
-        size = most
-        while size > count:
-            size //= 2
-        yield size
-        count -= size
-
-
-def _insert(rows: list[tuple[Any, ...]]) -> list[int]:
-    """Insert customers (values in `_INSERTED` order); return their ids, in order.
-
-    Multi-row INSERT … RETURNING (SQLite 3.35+, PostgreSQL), as `bulk_create` does but
-    without building a model instance per row. The ids of one statement are handed
-    out in the order of its rows, so they are matched to the rows sorted.
-    """
-    table = connection.ops.quote_name(Customer._meta.db_table)
-    columns = ", ".join(_column(name) for name in _INSERTED)
-    one = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
-    ids: list[int] = []
-    start = 0
-    with connection.cursor() as cursor:
-        for size in _statement_sizes(len(rows), _rows_per_insert()):
-            chunk = rows[start : start + size]
-            start += size
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"VALUES {', '.join([one] * size)} RETURNING {_column('id')}",
-                [value for row in chunk for value in row],
-            )
-            ids.extend(sorted(pk for (pk,) in cursor.fetchall()))
-    return ids
 
 
 def customers_match_or_create(*, shop_id: int, buyers: Sequence[Buyer]) -> Matches:
@@ -260,7 +189,9 @@ def customers_match_or_create(*, shop_id: int, buyers: Sequence[Buyer]) -> Match
 
     if new:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        ids = _insert([(*row, now) for row in new.values()])
+        ids = bulk.insert_returning(
+            Customer, _INSERTED, [(*row, now) for row in new.values()]
+        )
         by_key = dict(zip(new, ids, strict=True))
         for ref, key in pending.items():
             result[ref] = by_key[key]

@@ -47,7 +47,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, DecimalField, F, Min, Sum
 from django.db.models.functions import TruncDate
 
-from shopops.core import clock
+from shopops.core import bulk, clock
 from shopops.core.audit import audit_record
 from shopops.core.models import AuditEntry
 from shopops.core.money import CENT, ZERO
@@ -84,15 +84,6 @@ DayKey = tuple[int, dt.date]  # shop, day
 ProvinceKey = tuple[int, dt.date, str]  # shop, day, province
 SkuKey = tuple[int, dt.date, int]  # shop, day, sku
 Vector = list[Any]  # ints and Decimals, in the order of the table's figures
-
-
-def _in_size() -> int:
-    return 900 if connection.vendor == "sqlite" else 5000
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def local_day(moment: dt.datetime, zone: ZoneInfo) -> dt.date:
@@ -171,29 +162,6 @@ def _raw(column: str) -> str:
     return f"CAST({column} AS TEXT)" if connection.vendor == "sqlite" else column
 
 
-def _select_in(sql: str, values: Sequence[Any], *, suffix: str = "") -> Iterator[Any]:
-    """Yield the rows of `sql` (ending in "IN") for `values`, a chunk at a time.
-
-    Plain SQL: an ORM filter with thousands of values costs more to build than to
-    run, and its converters more than the rows (see orders.imports).
-    """
-    with connection.cursor() as cursor:
-        for chunk in _chunks(values, _in_size()):
-            cursor.execute(f"{sql} ({', '.join(['%s'] * len(chunk))}){suffix}", chunk)
-            yield from cursor.fetchall()
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    column = getattr(model._meta.get_field(name), "column", None)
-    if not isinstance(column, str):
-        raise TypeError(f"{model.__name__}.{name} has no column")
-    return column
-
-
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _facts(
     order_ids: Iterable[int], *, lock: bool = False
 ) -> tuple[list[_Fact], dict[int, list[_Line]]]:
@@ -220,10 +188,10 @@ def _facts(
         paid_amount,
         refunded,
         prov,
-    ) in _select_in(
+    ) in bulk.select_in_chunks(
         f"SELECT id, shop_id, customer_id, {_raw('created_at')}, "  # noqa: S608
         f"paid_at IS NOT NULL, {_raw('total_amount')}, {_raw('paid_amount')}, "
-        f"{_raw('refunded_amount')}, province FROM {_table(Order)} WHERE id IN",
+        f"{_raw('refunded_amount')}, province FROM {bulk.table(Order)} WHERE id IN",
         ids,
         suffix=locking,
     ):
@@ -240,9 +208,9 @@ def _facts(
                 prov,
             )
         )
-    for order_id, pk, sku_id, price, quantity in _select_in(
+    for order_id, pk, sku_id, price, quantity in bulk.select_in_chunks(
         f"SELECT order_id, id, sku_id, {_raw('price')}, quantity "  # noqa: S608
-        f"FROM {_table(OrderLine)} WHERE order_id IN",
+        f"FROM {bulk.table(OrderLine)} WHERE order_id IN",
         ids,
         suffix=" ORDER BY order_id, id",
     ):
@@ -419,8 +387,8 @@ def _upsert(
     quote = connection.ops.quote_name
     meta = model._meta
     table = quote(meta.db_table)
-    key_columns = [quote(_column(model, name)) for name in keys]
-    figure_columns = [quote(_column(model, name)) for name in figures]
+    key_columns = [quote(bulk.column_name(model, name)) for name in keys]
+    figure_columns = [quote(bulk.column_name(model, name)) for name in figures]
     columns = [*key_columns, *figure_columns]
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in figure_columns)
     sql = (
@@ -428,8 +396,7 @@ def _upsert(
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {sets}"
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    bulk.execute_many(sql, rows)
 
 
 # --- the tracker: what writers use ------------------------------------------------------
@@ -534,17 +501,17 @@ def _buyer_deltas(
         return
     ids = sorted({customer_id for _shop, customer_id in customers})
     if connection.features.has_select_for_update:
-        for _row in _select_in(
-            f"SELECT id FROM {_table(Customer)} WHERE id IN",  # noqa: S608
+        for _row in bulk.select_in_chunks(
+            f"SELECT id FROM {bulk.table(Customer)} WHERE id IN",  # noqa: S608
             ids,
             suffix=" ORDER BY id FOR UPDATE",
         ):
             pass
     changed = {f.pk for f in before} | {f.pk for f in after}
     others: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
-    for pk, shop_id, customer_id, created in _select_in(
+    for pk, shop_id, customer_id, created in bulk.select_in_chunks(
         f"SELECT id, shop_id, customer_id, {_raw('created_at')} "  # noqa: S608
-        f"FROM {_table(Order)} WHERE customer_id IN",
+        f"FROM {bulk.table(Order)} WHERE customer_id IN",
         ids,
     ):
         key = (shop_id, customer_id)
@@ -584,7 +551,7 @@ def rollups_for_orders(order_ids: Iterable[int]) -> None:
     for fact in facts:
         wanted[fact.shop_id].add(local_day(fact.created_at, zones[fact.shop_id]))
     customer_ids = sorted({f.customer_id for f in facts if f.customer_id})
-    for chunk in _chunks(customer_ids, _in_size()):
+    for chunk in bulk.chunks(customer_ids, bulk.in_size()):
         for shop_id, created in (
             Order.objects.filter(customer_id__in=chunk)
             .order_by()

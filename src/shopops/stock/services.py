@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shopops.catalog.models import Sku
-from shopops.core import clock
+from shopops.core import bulk, clock
 from shopops.core.actors import Actor, signed_in
 from shopops.core.audit import audit_record, audit_records
 from shopops.core.locks import lock_row, lock_rows
@@ -594,15 +594,14 @@ def _execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     tables = {
-        name: connection.ops.quote_name(model._meta.db_table)
+        name: bulk.table(model)
         for name, model in (
             ("stocklevel", StockLevel),
             ("movement", Movement),
             ("reservation", Reservation),
         )
     }
-    with connection.cursor() as cursor:
-        cursor.executemany(sql.format(**tables), rows)
+    bulk.execute_many(sql.format(**tables), rows)
 
 
 @with_lock_retries
