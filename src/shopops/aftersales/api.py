@@ -82,7 +82,9 @@ def hold_outcome(request: HttpRequest, hold_id: Id, payload: OutcomeIn) -> Hold:
 
 
 @router.get("/after-sales", response=list[AfterSaleOut])
-def after_sale_list(request: HttpRequest, state: str = "requested") -> list[AfterSale]:
+def after_sale_list(
+    request: HttpRequest, state: Short = "requested"
+) -> list[AfterSale]:
     """Return after-sales in `state` (default: waiting for logistics), oldest first;
     `state=all` returns the latest 500 of every state."""
     require_perm(request, "aftersales.view_aftersale")

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from shopops.catalog import selectors, services
 from shopops.catalog.models import Listing
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Id, get_or_404
+from shopops.core.api_helpers import Id, Short, get_or_404
 
 router = Router(tags=["catalog"])
 
@@ -80,7 +80,7 @@ class ErrorOut(Schema):
 
 @router.get("/products", response=list[ProductOut])
 def products(
-    request: HttpRequest, q: str = "", status: str = "", limit: int = 200
+    request: HttpRequest, q: Short = "", status: Short = "", limit: int = 200
 ) -> list[dict]:
     require_perm(request, "catalog.view_product")
     qs = selectors.product_list(search=q, status=status).prefetch_related("skus")
@@ -113,7 +113,7 @@ def _listing_out(listing: Listing) -> dict:
 
 @router.get("/listings", response=list[ListingOut])
 def listings(
-    request: HttpRequest, state: str = "", attention: bool = False
+    request: HttpRequest, state: Short = "", attention: bool = False
 ) -> list[dict]:
     require_perm(request, "catalog.view_listing")
     qs = (

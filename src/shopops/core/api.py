@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from shopops.core import clock, selectors
 from shopops.core.agenda import recent_occurrence
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Id
+from shopops.core.api_helpers import Id, Short
 from shopops.core.duties import registry
 from shopops.core.notifications import notification_mark_read
 from shopops.core.services import duty_run_mark_done
@@ -201,8 +201,8 @@ def notification_read(request: HttpRequest, notification_id: Id) -> dict:
 @router.get("/audit", response=list[AuditOut])
 def audit(
     request: HttpRequest,
-    model: str = "",
-    verb: str = "",
+    model: Short = "",
+    verb: Short = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     limit: int = 100,

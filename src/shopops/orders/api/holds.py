@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
     Id,
+    Short,
     get_or_404,
     service_errors,
 )
@@ -66,7 +67,7 @@ def hold_bulk(request: HttpRequest, payload: BulkHoldIn) -> Status:
 
 
 @router.get("/holds", response=list[HoldOut])
-def hold_list(request: HttpRequest, reason: str = "") -> list[Hold]:
+def hold_list(request: HttpRequest, reason: Short = "") -> list[Hold]:
     """Return the active holds (not released), newest first."""
     require_perm(request, "orders.view_hold")
     qs = selectors.hold_list().filter(released_at__isnull=True)
@@ -118,7 +119,7 @@ def hold_reasons(request: HttpRequest) -> list[HoldReasonSetting]:
 
 @router.put("/hold-reasons/{reason}", response=HoldReasonOut)
 def hold_reason_update(
-    request: HttpRequest, reason: str, payload: HoldReasonIn
+    request: HttpRequest, reason: Short, payload: HoldReasonIn
 ) -> HoldReasonSetting:
     """Change a reason's flag and message template."""
     require_perm(request, "orders.change_holdreasonsetting")

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Id, get_or_404, service_errors
+from shopops.core.api_helpers import Id, Short, get_or_404, service_errors
 from shopops.orders import selectors as order_selectors
 from shopops.shipping import exports, selectors, services
 from shopops.shipping.api.base import (
@@ -30,7 +30,7 @@ from shopops.shipping.models import (
 
 
 @router.get("/shipping/pack", response=list[PackOut])
-def pack_lookup(request: HttpRequest, order_no: str, shop: str = "") -> list[Any]:
+def pack_lookup(request: HttpRequest, order_no: Short, shop: Short = "") -> list[Any]:
     """Return the order(s) with this number, each line's quality check and shipment."""
     require_perm(request, "shipping.add_shipment")
     qs = order_selectors.orders_by_no(order_no.strip()[:32])
@@ -108,7 +108,7 @@ def shipment_list(
     request: HttpRequest,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    shop: str = "",
+    shop: Short = "",
 ) -> list[Shipment]:
     """Return the shipments of shop-local days [date_from, date_to] (default today)."""
     require_perm(request, "shipping.view_shipment")
@@ -125,7 +125,7 @@ def shipment_bulk_csv(
     request: HttpRequest,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    shop: str = "",
+    shop: Short = "",
 ) -> StreamingHttpResponse:
     """Return the seller center's bulk-shipping CSV (GBK: 订单编号, 物流公司, 运单号)."""
     require_perm(request, "shipping.view_shipment")

@@ -9,7 +9,7 @@ from ninja import Status
 from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Id, service_errors
+from shopops.core.api_helpers import Id, Short, service_errors
 from shopops.shipping import selectors, services
 from shopops.shipping.api.base import _pick_list, _shop_id, router
 from shopops.shipping.api.schemas import (
@@ -66,7 +66,7 @@ def reserve_waiting(request: HttpRequest, payload: ReserveIn) -> dict[str, Any]:
 
 
 @router.get("/shipping/pick-lists", response=list[PickListSummaryOut])
-def pick_list_list(request: HttpRequest, state: str = "") -> list[PickList]:
+def pick_list_list(request: HttpRequest, state: Short = "") -> list[PickList]:
     require_perm(request, "shipping.view_picklist")
     if state and state not in PickList.State.values:
         raise HttpError(422, f"state must be one of {PickList.State.values}")

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Status
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import service_errors
+from shopops.core.api_helpers import Short, service_errors
 from shopops.shipping import selectors, services
 from shopops.shipping.api.base import _order, _week, router
 from shopops.shipping.api.schemas import AnalysisOut, ProblemIn, ProblemOut
@@ -18,7 +18,7 @@ from shopops.shipping.models import (
 
 
 @router.get("/shipping/handoff-problems", response=list[ProblemOut])
-def problem_list(request: HttpRequest, week: str = "") -> list[HandoffProblem]:
+def problem_list(request: HttpRequest, week: Short = "") -> list[HandoffProblem]:
     """Return the hand-off problems of an ISO week ("2025-W24"; default this week)."""
     require_perm(request, "shipping.view_handoffproblem")
     start, end = selectors.week_bounds(_week(week))
@@ -42,7 +42,7 @@ def problem_record(request: HttpRequest, payload: ProblemIn) -> Status:
 
 
 @router.get("/shipping/analysis", response=AnalysisOut)
-def analysis(request: HttpRequest, week: str = "") -> dict[str, Any]:
+def analysis(request: HttpRequest, week: Short = "") -> dict[str, Any]:
     """Return an ISO week's shipping analysis (LOG-2.6, OPS-3.4): quality-check failure
     rates by SKU and supplier, holds by reason, orders shipped over 48 hours after
     payment, hand-off problems by courier."""
