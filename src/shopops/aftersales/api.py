@@ -10,16 +10,16 @@ ValidationError answers 422 with its message, a missing object 404.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from shopops.aftersales import services
+from shopops.aftersales import selectors, services
 from shopops.aftersales.models import AfterSale
 from shopops.catalog.models import Sku
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import Id, MoneyIn, Short, get_or_404, service_errors
+from shopops.orders import selectors as order_selectors
 from shopops.orders.api.schemas import AfterSaleOut, DecisionNoteIn, HoldOut
 from shopops.orders.models import Hold, Order
 from shopops.stock.services import ReturnedLine
@@ -58,16 +58,7 @@ class AfterSaleIn(Schema):
 def _sku(sku_id: int | None) -> Sku | None:
     if sku_id is None:
         return None
-    sku = Sku.objects.filter(pk=sku_id).first()
-    if sku is None:
-        raise HttpError(422, f"SKU {sku_id} not found")
-    return sku
-
-
-def _after_sales() -> QuerySet[AfterSale]:
-    return AfterSale.objects.select_related(
-        "order", "exchange_sku", "raised_by", "decided_by"
-    )
+    return get_or_404(Sku, sku_id, "SKU", status=422)
 
 
 @router.post("/holds/{hold_id}/outcome", response=HoldOut)
@@ -75,7 +66,7 @@ def hold_outcome(request: HttpRequest, hold_id: Id, payload: OutcomeIn) -> Hold:
     """Record what the buyer was told and agreed; a refund or an exchange raises the
     after-sale that logistics confirms."""
     require_perm(request, "orders.handle_hold")
-    hold = get_or_404(Hold.objects.all(), hold_id, "hold")
+    hold = get_or_404(Hold, hold_id, "hold")
     sku = _sku(payload.exchange_sku_id)
     with service_errors():
         services.hold_outcome_record(
@@ -87,10 +78,7 @@ def hold_outcome(request: HttpRequest, hold_id: Id, payload: OutcomeIn) -> Hold:
             exchange_sku=sku,
             exchange_quantity=payload.exchange_quantity,
         )
-    holds = Hold.objects.select_related(
-        "order", "created_by", "owner", "handled_by", "released_by"
-    )
-    return get_or_404(holds, hold_id, "hold")
+    return get_or_404(order_selectors.hold_list(), hold_id, "hold")
 
 
 @router.get("/after-sales", response=list[AfterSaleOut])
@@ -100,7 +88,7 @@ def after_sale_list(
     """Return after-sales in `state` (default: waiting for logistics), oldest first;
     `state=all` returns the latest 500 of every state."""
     require_perm(request, "aftersales.view_aftersale")
-    qs = _after_sales()
+    qs = selectors.after_sale_list()
     if state == "all":
         return list(qs.order_by("-raised_at", "-pk")[:500])
     if state not in AfterSale.State.values:
@@ -114,7 +102,7 @@ def after_sale_raise(
 ) -> Status:
     """Raise a refund or an exchange for logistics to confirm (CS-2)."""
     require_perm(request, "aftersales.add_aftersale")
-    order = get_or_404(Order.objects.all(), order_id, "order")
+    order = get_or_404(Order, order_id, "order")
     sku = _sku(payload.exchange_sku_id)
     with service_errors():
         after_sale = services.after_sale_raise(
@@ -126,7 +114,9 @@ def after_sale_raise(
             exchange_sku=sku,
             exchange_quantity=payload.exchange_quantity,
         )
-    return Status(201, get_or_404(_after_sales(), after_sale.pk, "after-sale"))
+    return Status(
+        201, get_or_404(selectors.after_sale_list(), after_sale.pk, "after-sale")
+    )
 
 
 @router.post("/after-sales/{after_sale_id}/confirm", response=AfterSaleOut)
@@ -136,7 +126,7 @@ def after_sale_confirm(
     """Confirm a request (LOG-4.2): a refund updates the order's amounts and state;
     `returned` puts the goods that came back into stock in the same step."""
     require_perm(request, "aftersales.change_aftersale")
-    after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
+    after_sale = get_or_404(AfterSale, after_sale_id, "after-sale")
     with service_errors():
         services.after_sale_confirm(
             actor=request.user,
@@ -144,7 +134,7 @@ def after_sale_confirm(
             note=payload.note,
             returned=[ReturnedLine(**item.model_dump()) for item in payload.returned],
         )
-    return get_or_404(_after_sales(), after_sale_id, "after-sale")
+    return get_or_404(selectors.after_sale_list(), after_sale_id, "after-sale")
 
 
 @router.post("/after-sales/{after_sale_id}/reject", response=AfterSaleOut)
@@ -153,9 +143,9 @@ def after_sale_reject(
 ) -> AfterSale:
     """Reject a request; the note (why) is required."""
     require_perm(request, "aftersales.change_aftersale")
-    after_sale = get_or_404(AfterSale.objects.all(), after_sale_id, "after-sale")
+    after_sale = get_or_404(AfterSale, after_sale_id, "after-sale")
     with service_errors():
         services.after_sale_reject(
             actor=request.user, after_sale=after_sale, note=payload.note
         )
-    return get_or_404(_after_sales(), after_sale_id, "after-sale")
+    return get_or_404(selectors.after_sale_list(), after_sale_id, "after-sale")

@@ -23,3 +23,10 @@ def after_sales_decided() -> QuerySet[AfterSale]:
         .select_related("order", "raised_by", "decided_by", "exchange_sku")
         .order_by("-decided_at")
     )
+
+
+def after_sale_list() -> QuerySet[AfterSale]:
+    """Every after-sale with its order, exchange SKU and who raised and decided it."""
+    return AfterSale.objects.select_related(
+        "order", "exchange_sku", "raised_by", "decided_by"
+    )

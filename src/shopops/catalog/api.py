@@ -129,9 +129,7 @@ def listing_state(
     request: HttpRequest, listing_id: Id, payload: ListingStateIn
 ) -> dict:
     require_perm(request, "catalog.change_listing")
-    listing = get_or_404(
-        Listing.objects.select_related("shop", "product"), listing_id, "listing"
-    )
+    listing = get_or_404(selectors.listing_list(), listing_id, "listing")
     try:
         services.listing_set_state(
             actor=request.user, listing=listing, state=payload.state, note=payload.note

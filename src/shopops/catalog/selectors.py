@@ -53,3 +53,8 @@ def active_skus(limit: int = 500) -> QuerySet[Sku]:
 def category_choices() -> QuerySet[Category]:
     """The categories, in their own order, for a page's category filter."""
     return Category.objects.all()
+
+
+def sku_get(*, outer_code: str) -> Sku | None:
+    """The SKU with this outer code, with its product, or None."""
+    return Sku.objects.select_related("product").filter(outer_code=outer_code).first()

@@ -57,8 +57,16 @@ def service_errors() -> Iterator[None]:
         raise HttpError(422, "; ".join(exc.messages)) from exc
 
 
-def get_or_404(qs: QuerySet[M], pk: int, what: str) -> M:
+def get_or_404(
+    rows: QuerySet[M] | type[M], pk: int, what: str, *, status: int = 404
+) -> M:
+    """Return the row `pk` of `rows`, or answer `status` ("<what> <pk> not found").
+
+    `rows` is a selector's queryset (with what the answer needs loaded) or, for a plain
+    lookup by id, the model itself, as Django's `get_object_or_404` takes it; `status`
+    is 422 when the id came in the body rather than the path."""
+    qs = rows._default_manager.all() if isinstance(rows, type) else rows
     try:
         return qs.get(pk=pk)
     except ObjectDoesNotExist:
-        raise HttpError(404, f"{what} {pk} not found") from None
+        raise HttpError(status, f"{what} {pk} not found") from None

@@ -18,9 +18,9 @@ from ninja.files import UploadedFile
 
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import Id, get_or_404
-from shopops.orders import imports
+from shopops.orders import imports, selectors
 from shopops.orders.models import ImportBatch
-from shopops.org.models import Shop
+from shopops.org import selectors as org_selectors
 
 router = Router(tags=["imports"])
 
@@ -73,7 +73,7 @@ def import_create(
     The files are taken whole or not at all; follow the batch at GET /imports/{id}.
     """
     require_perm(request, "orders.add_importbatch")
-    found = Shop.objects.filter(code=shop.strip()).first()
+    found = org_selectors.shop_get(shop.strip())
     if found is None:
         raise HttpError(422, f"unknown shop: {shop}")
     batch = imports.import_batch_create(
@@ -90,9 +90,7 @@ def import_create(
 def import_list(request: HttpRequest, limit: int = 20) -> list[dict[str, Any]]:
     """The latest imports, newest first."""
     require_perm(request, "orders.view_importbatch")
-    qs = ImportBatch.objects.select_related("shop", "created_by").order_by(
-        "-created_at", "-pk"
-    )
+    qs = selectors.import_batches()
     return [_batch_out(b) for b in qs[: max(1, min(limit, RECENT_LIMIT))]]
 
 
@@ -100,7 +98,5 @@ def import_list(request: HttpRequest, limit: int = 20) -> list[dict[str, Any]]:
 def import_get(request: HttpRequest, batch_id: Id) -> dict[str, Any]:
     """An import's state (pending, running, writing, done, failed), percent, report."""
     require_perm(request, "orders.view_importbatch")
-    batch = get_or_404(
-        ImportBatch.objects.select_related("shop", "created_by"), batch_id, "import"
-    )
+    batch = get_or_404(selectors.import_batches(), batch_id, "import")
     return _batch_out(batch)

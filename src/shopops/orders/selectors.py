@@ -31,6 +31,7 @@ from shopops.orders.models import (
     HoldReasonSetting,
     ImportBatch,
     Order,
+    OrderLine,
 )
 
 
@@ -291,3 +292,27 @@ def import_batches() -> QuerySet[ImportBatch]:
     return ImportBatch.objects.select_related("shop", "created_by").order_by(
         "-created_at", "-pk"
     )
+
+
+def hold_list() -> QuerySet[Hold]:
+    """Every hold (active or released) with its order and the staff who touched it."""
+    return Hold.objects.select_related(
+        "order", "created_by", "owner", "handled_by", "released_by"
+    )
+
+
+def orders_with_held(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """`qs` with `held`: whether the order has an active hold (a subquery, no join)."""
+    return qs.annotate(
+        held=Exists(Hold.objects.filter(order=OuterRef("pk"), released_at__isnull=True))
+    )
+
+
+def order_active_holds(order: Order) -> QuerySet[Hold]:
+    """The holds of `order` not released yet."""
+    return order.holds.filter(released_at__isnull=True)
+
+
+def order_line_get(order: Order, line_id: int) -> OrderLine | None:
+    """The line `line_id` of `order`, or None (a line of another order is None too)."""
+    return order.lines.filter(pk=line_id).first()

@@ -17,14 +17,16 @@ from django.utils.translation import gettext_lazy
 from shopops.core import clock
 from shopops.orders.summary import SalesSummary, period_check
 from shopops.orders.summary import sales_summary as summarise
-from shopops.org.models import Shop
+from shopops.org import selectors as org_selectors
 
 DEFAULT_DAYS = 30
 
 
 class SummaryForm(forms.Form):
     shop = forms.ModelChoiceField(
-        queryset=Shop.objects.all(), label=gettext_lazy("店铺"), empty_label=None
+        queryset=org_selectors.shop_choices(),
+        label=gettext_lazy("店铺"),
+        empty_label=None,
     )
     date_from = forms.DateField(label=gettext_lazy("开始日期"))
     date_to = forms.DateField(label=gettext_lazy("结束日期"))
@@ -41,7 +43,7 @@ class SummaryForm(forms.Form):
 
 def _initial() -> dict[str, Any]:
     today = clock.today()
-    shop = Shop.objects.filter(active=True).first() or Shop.objects.first()
+    shop = org_selectors.shop_default()
     return {
         "shop": shop.pk if shop else None,
         "date_from": (today - dt.timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
@@ -79,7 +81,7 @@ def sales_summary(request: HttpRequest) -> HttpResponse:
         "orders/summary.html",
         {
             "form": form,
-            "shops": Shop.objects.all(),
+            "shops": org_selectors.shop_choices(),
             "summary": summary,
             "chart_json": _chart_data(summary) if summary else None,
         },

@@ -22,12 +22,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from shopops.org.models import ApiToken
+from shopops.org import selectors
 
 
 def token_digest(secret: str) -> str:
@@ -45,15 +44,16 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=token_digest(token.strip()))
-            .first()
+            selectors.api_token_get(token_digest(token.strip()))
             if token.strip()
             else None
         )
         if found is None or not found.user.is_active:
             raise AuthenticationError(message=_("API 令牌无效、已吊销，或其用户已停用"))
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        # Imported here: org.services imports token_digest from this module.
+        from shopops.org.services import api_token_touch
+
+        api_token_touch(token=found)
         request.user = found.user
         return found.user
 

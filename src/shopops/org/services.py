@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shopops.core.actors import Actor
@@ -183,3 +184,11 @@ def api_token_create(*, actor: Actor, user: Any, name: str) -> tuple[ApiToken, s
             changes={"user": user.username, "name": name},
         )
     return token, secret
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Stamp the time `token` was last used (each authenticated API request).
+
+    A bookkeeping stamp, not a change anyone decides: no audit row, and one UPDATE of
+    that column alone, so a request that only reads writes nothing else."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

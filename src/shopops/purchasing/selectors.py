@@ -205,6 +205,13 @@ def sku_sources(settings: PurchaseSettings) -> dict[int, Source]:
 # --- suggestions ------------------------------------------------------------------
 
 
+def suggestion_get(pk: int) -> PurchaseSuggestion:
+    """Return a suggestion with its SKU, product and supplier loaded."""
+    return PurchaseSuggestion.objects.select_related("sku__product", "supplier").get(
+        pk=pk
+    )
+
+
 def suggestion_list(
     *,
     day: dt.date,
@@ -337,6 +344,11 @@ def supplier_choices() -> QuerySet[Supplier]:
 
 def supplier_terms_get(supplier: Supplier) -> SupplierTerms | None:
     return SupplierTerms.objects.filter(supplier=supplier).first()
+
+
+def supplier_terms_list() -> QuerySet[SupplierTerms]:
+    """Every supplier's terms, with the supplier, by supplier code."""
+    return SupplierTerms.objects.select_related("supplier").order_by("supplier__code")
 
 
 def supplier_price_list(*, supplier_id: int | None = None) -> QuerySet[SupplierPrice]:

@@ -94,6 +94,13 @@ def pick_list_get(pk: int) -> PickList:
     return PickList.objects.select_related("shop", "created_by").get(pk=pk)
 
 
+def pick_lists_with_entries() -> QuerySet[PickList]:
+    """Pick lists with their shop, creator, lines and entries' orders loaded."""
+    return PickList.objects.select_related("shop", "created_by").prefetch_related(
+        "lines", "entries__order"
+    )
+
+
 def pick_list_orders(pick_list: PickList) -> list[Order]:
     """Return the orders of a pick list in their order on the list."""
     return [
@@ -248,6 +255,13 @@ def delay_list() -> QuerySet[CourierDelay]:
     return CourierDelay.objects.select_related("declared_by", "lifted_by").annotate(
         hold_count=Count("holds")
     )
+
+
+def delays_with_holds() -> QuerySet[CourierDelay]:
+    """Courier delays with who declared and lifted them and the holds' orders loaded."""
+    return CourierDelay.objects.select_related(
+        "declared_by", "lifted_by"
+    ).prefetch_related("holds__order")
 
 
 def handoff_problem_list(

@@ -26,7 +26,12 @@ from django.views.decorators.http import require_POST
 from shopops.core import clock
 from shopops.core.views import Done, post_service, query_date, query_int
 from shopops.orders.models import Order
-from shopops.orders.selectors import orders_by_no, paid_order_provinces
+from shopops.orders.selectors import (
+    order_active_holds,
+    order_line_get,
+    orders_by_no,
+    paid_order_provinces,
+)
 from shopops.org.selectors import shop_choices
 from shopops.shipping import exports, selectors, services
 from shopops.shipping.couriers import TRACKING_HINTS, Courier, courier_from_name
@@ -184,7 +189,7 @@ def pack_station(request: HttpRequest) -> HttpResponse:
         context.update(
             statuses=statuses,
             qc_done=selectors.qc_passed(statuses),
-            holds=order.holds.filter(released_at__isnull=True),
+            holds=order_active_holds(order),
             shipment=getattr(order, "shipment", None),
             default_courier=courier_from_name(order.courier),
             delay=selectors.delay_covering(
@@ -205,7 +210,7 @@ def qc_record(request: HttpRequest, pk: int) -> HttpResponse:
 
     def record() -> str | Done:
         data = form.cleaned_data
-        line = order.lines.filter(pk=data["line"] or 0).first()
+        line = order_line_get(order, data["line"] or 0)
         if line is None:
             raise ValidationError(_("请选择订单明细"))
         services.qc_record(

@@ -25,6 +25,7 @@ from shopops.catalog.models import Category, Product, Sku
 from shopops.core import clock
 from shopops.orders.models import Order, OrderLine
 from shopops.stock.models import (
+    CountLine,
     CountSheet,
     Location,
     Movement,
@@ -192,6 +193,11 @@ def warehouse_list() -> QuerySet[Warehouse]:
     )
 
 
+def warehouses_with_location_rows() -> QuerySet[Warehouse]:
+    """The warehouses by code, each with its locations (and their warehouse) loaded."""
+    return Warehouse.objects.prefetch_related("locations__warehouse").order_by("code")
+
+
 def warehouse_choices() -> QuerySet[Warehouse]:
     """The warehouses, in their own order, for a page's warehouse filter."""
     return Warehouse.objects.all()
@@ -232,6 +238,11 @@ def count_sheet_progress(sheet: CountSheet) -> dict[str, int]:
         ),
     )
     return {key[2:]: value for key, value in figures.items()}
+
+
+def count_line_list(*, sheet_id: int) -> QuerySet[CountLine]:
+    """The lines of a count sheet, each with its sheet."""
+    return CountLine.objects.filter(sheet_id=sheet_id).select_related("sheet")
 
 
 def location_list() -> QuerySet[Location]:

@@ -467,9 +467,7 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("stock.change_countsheet", raise_exception=True)
 @require_POST
 def count_line_record(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    line = get_object_or_404(
-        CountLine.objects.select_related("sheet"), pk=line_pk, sheet_id=pk
-    )
+    line = get_object_or_404(selectors.count_line_list(sheet_id=pk), pk=line_pk)
     form = CountLineForm(request.POST)
     error = ""
     if form.is_valid():

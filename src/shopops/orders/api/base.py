@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
 from ninja import Router
 from ninja.errors import HttpError
 
 from shopops.orders import selectors
-from shopops.orders.models import (
-    Hold,
-    Order,
-)
+from shopops.orders.models import Order
 from shopops.orders.summary import FIRST_DAY, LAST_DAY
+from shopops.org import selectors as org_selectors
 from shopops.org.models import Shop
 
 router = Router(tags=["orders"])
@@ -22,7 +19,7 @@ router = Router(tags=["orders"])
 def _shop(code: str) -> Shop:
     if "\x00" in code:
         raise HttpError(422, "shop: must not contain NUL characters")
-    shop = Shop.objects.filter(code=code).first()
+    shop = org_selectors.shop_get(code)
     if shop is None:
         raise HttpError(404, f"shop {code!r} not found")
     return shop
@@ -36,18 +33,6 @@ def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
             )
     if date_from and date_to and date_from > date_to:
         raise HttpError(422, "date_from must not be after date_to")
-
-
-def _holds() -> QuerySet[Hold]:
-    return Hold.objects.select_related(
-        "order", "created_by", "owner", "handled_by", "released_by"
-    )
-
-
-def _with_held(qs: QuerySet[Order]) -> QuerySet[Order]:
-    return qs.annotate(
-        held=Exists(Hold.objects.filter(order=OuterRef("pk"), released_at__isnull=True))
-    )
 
 
 def _order_detail(pk: int) -> Order:

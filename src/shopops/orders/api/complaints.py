@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Status
 from ninja.params import P, QueryEx
@@ -13,7 +12,7 @@ from shopops.core.api_helpers import (
     get_or_404,
     service_errors,
 )
-from shopops.orders import services
+from shopops.orders import selectors, services
 from shopops.orders.api.base import router
 from shopops.orders.api.schemas import ComplaintIn, ComplaintOut, ComplaintUpdateIn
 from shopops.orders.models import (
@@ -22,23 +21,13 @@ from shopops.orders.models import (
 )
 
 
-def _complaints() -> QuerySet[Complaint]:
-    return Complaint.objects.select_related("order", "raised_by")
-
-
 @router.get("/complaints", response=list[ComplaintOut])
 def complaint_list(
     request: HttpRequest, show_all: QueryEx[bool, P(alias="all")] = False
 ) -> list[Complaint]:
     """Return the open complaints and disputes (`all=true`: the latest 500)."""
     require_perm(request, "orders.view_complaint")
-    qs = (
-        _complaints()
-        if show_all
-        else _complaints().exclude(
-            state__in=[Complaint.State.RESOLVED, Complaint.State.CLOSED]
-        )
-    )
+    qs = selectors.complaint_list(show_all=show_all)
     return list(qs.order_by("-raised_at", "-pk")[:500])
 
 
@@ -46,7 +35,7 @@ def complaint_list(
 def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
     """Record a complaint or a dispute on an order (OPS-2.5)."""
     require_perm(request, "orders.add_complaint")
-    order = get_or_404(Order.objects.all(), payload.order_id, "order")
+    order = get_or_404(Order, payload.order_id, "order")
     with service_errors():
         complaint = services.complaint_create(
             actor=request.user,
@@ -54,7 +43,10 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
             kind=payload.kind,
             description=payload.description,
         )
-    return Status(201, get_or_404(_complaints(), complaint.pk, "complaint"))
+    return Status(
+        201,
+        get_or_404(selectors.complaint_list(show_all=True), complaint.pk, "complaint"),
+    )
 
 
 @router.post("/complaints/{complaint_id}", response=ComplaintOut)
@@ -63,7 +55,7 @@ def complaint_update(
 ) -> Complaint:
     """Move a complaint on: its state, and the outcome when it is closed."""
     require_perm(request, "orders.change_complaint")
-    complaint = get_or_404(Complaint.objects.all(), complaint_id, "complaint")
+    complaint = get_or_404(Complaint, complaint_id, "complaint")
     with service_errors():
         services.complaint_update(
             actor=request.user,
@@ -71,4 +63,6 @@ def complaint_update(
             state=payload.state,
             outcome=payload.outcome,
         )
-    return get_or_404(_complaints(), complaint_id, "complaint")
+    return get_or_404(
+        selectors.complaint_list(show_all=True), complaint_id, "complaint"
+    )

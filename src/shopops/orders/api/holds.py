@@ -16,7 +16,7 @@ from shopops.core.api_helpers import (
     service_errors,
 )
 from shopops.orders import selectors, services
-from shopops.orders.api.base import _holds, _shop, router
+from shopops.orders.api.base import _shop, router
 from shopops.orders.api.schemas import (
     BulkHoldIn,
     DecisionNoteIn,
@@ -38,12 +38,12 @@ from shopops.orders.models import (
 def order_hold(request: HttpRequest, order_id: Id, payload: HoldIn) -> Status:
     """Hold a paid order that cannot ship today and hand it to the evening shift."""
     require_perm(request, "orders.add_hold")
-    order = get_or_404(Order.objects.all(), order_id, "order")
+    order = get_or_404(Order, order_id, "order")
     with service_errors():
         hold = services.order_hold(
             actor=request.user, order=order, reason=payload.reason, note=payload.note
         )
-    return Status(201, get_or_404(_holds(), hold.pk, "hold"))
+    return Status(201, get_or_404(selectors.hold_list(), hold.pk, "hold"))
 
 
 @router.post("/holds/bulk", response={201: list[HoldOut]})
@@ -61,7 +61,8 @@ def hold_bulk(request: HttpRequest, payload: BulkHoldIn) -> Status:
             province=payload.province.strip(),
         )
     return Status(
-        201, list(_holds().filter(pk__in=[h.pk for h in holds]).order_by("pk"))
+        201,
+        list(selectors.hold_list().filter(pk__in=[h.pk for h in holds]).order_by("pk")),
     )
 
 
@@ -69,7 +70,7 @@ def hold_bulk(request: HttpRequest, payload: BulkHoldIn) -> Status:
 def hold_list(request: HttpRequest, reason: Short = "") -> list[Hold]:
     """Return the active holds (not released), newest first."""
     require_perm(request, "orders.view_hold")
-    qs = _holds().filter(released_at__isnull=True)
+    qs = selectors.hold_list().filter(released_at__isnull=True)
     if reason:
         if reason not in HoldReason.values:
             raise HttpError(422, f"unknown reason {reason!r}")
@@ -81,10 +82,10 @@ def hold_list(request: HttpRequest, reason: Short = "") -> list[Hold]:
 def hold_release(request: HttpRequest, hold_id: Id, payload: DecisionNoteIn) -> Hold:
     """Release a hold; the order may be packed and shipped again."""
     require_perm(request, "orders.change_hold")
-    hold = get_or_404(Hold.objects.all(), hold_id, "hold")
+    hold = get_or_404(Hold, hold_id, "hold")
     with service_errors():
         services.hold_release(actor=request.user, hold=hold, note=payload.note)
-    return get_or_404(_holds(), hold_id, "hold")
+    return get_or_404(selectors.hold_list(), hold_id, "hold")
 
 
 @router.get("/evening-queue", response=list[EveningItemOut])
@@ -113,7 +114,7 @@ def evening_queue(request: HttpRequest) -> list[dict[str, Any]]:
 def hold_reasons(request: HttpRequest) -> list[HoldReasonSetting]:
     """Return each hold reason's flag and message template."""
     require_perm(request, "orders.view_holdreasonsetting")
-    return list(HoldReasonSetting.objects.all())
+    return list(selectors.hold_reason_setting_list())
 
 
 @router.put("/hold-reasons/{reason}", response=HoldReasonOut)
@@ -124,7 +125,7 @@ def hold_reason_update(
     require_perm(request, "orders.change_holdreasonsetting")
     if (
         reason not in HoldReason.values
-        or not HoldReasonSetting.objects.filter(reason=reason).exists()
+        or not selectors.hold_reason_setting_list().filter(reason=reason).exists()
     ):
         raise HttpError(404, f"hold reason {reason!r} not found")
     with service_errors():

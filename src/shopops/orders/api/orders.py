@@ -19,7 +19,6 @@ from shopops.orders.api.base import (
     _check_period,
     _order_detail,
     _shop,
-    _with_held,
     router,
 )
 from shopops.orders.api.schemas import (
@@ -71,7 +70,7 @@ def order_list(request: HttpRequest, query: Query[ShopOrdersQuery]) -> dict[str,
         search=query.q.strip(),
     )
     qs = selectors.order_search(filters)
-    items = _with_held(qs.order_by("-created_at", "-pk"))
+    items = selectors.orders_with_held(qs.order_by("-created_at", "-pk"))
     return {
         "count": qs.count(),
         "limit": query.limit,

@@ -8,6 +8,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from shopops.catalog.models import Supplier
+from shopops.core.api_helpers import get_or_404
 from shopops.purchasing import selectors
 from shopops.purchasing.api.schemas import FIRST_DAY, LAST_DAY
 from shopops.purchasing.models import PurchaseOrder, PurchaseSuggestion
@@ -31,16 +32,11 @@ def _check_page(limit: int, offset: int, most: int) -> None:
 
 
 def _suggestion(pk: int) -> PurchaseSuggestion:
-    row = PurchaseSuggestion.objects.filter(pk=pk).first()
-    if row is None:
-        raise HttpError(404, f"suggestion {pk} not found")
-    return row
+    return get_or_404(PurchaseSuggestion, pk, "suggestion")
 
 
 def _suggestion_out(pk: int) -> PurchaseSuggestion:
-    return PurchaseSuggestion.objects.select_related("sku__product", "supplier").get(
-        pk=pk
-    )
+    return selectors.suggestion_get(pk)
 
 
 def _order(pk: int) -> PurchaseOrder:
@@ -51,7 +47,4 @@ def _order(pk: int) -> PurchaseOrder:
 
 
 def _supplier(pk: int) -> Supplier:
-    supplier = Supplier.objects.filter(pk=pk).first()
-    if supplier is None:
-        raise HttpError(422, f"supplier {pk} not found")
-    return supplier
+    return get_or_404(Supplier, pk, "supplier", status=422)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.errors import HttpError
 
 from shopops.catalog.models import Sku, Supplier
 from shopops.core.api_auth import require_perm
 from shopops.core.api_helpers import (
     Id,
+    get_or_404,
     service_errors,
 )
 from shopops.purchasing import selectors, services
@@ -23,7 +23,6 @@ from shopops.purchasing.api.schemas import (
     SupplierTermsIn,
     SupplierTermsOut,
 )
-from shopops.purchasing.models import SupplierTerms
 
 
 @router.get("/purchasing/settings", response=SettingsOut)
@@ -54,9 +53,7 @@ def supplier_price_set(request: HttpRequest, payload: SupplierPriceIn) -> Any:
     """Record a supplier's price, minimum order quantity and multiple for a SKU."""
     require_perm(request, "purchasing.change_supplierprice")
     supplier = _supplier(payload.supplier_id)
-    sku = Sku.objects.filter(pk=payload.sku_id).first()
-    if sku is None:
-        raise HttpError(422, f"SKU {payload.sku_id} not found")
+    sku = get_or_404(Sku, payload.sku_id, "SKU", status=422)
     with service_errors():
         row = services.supplier_price_set(
             actor=request.user,
@@ -73,9 +70,7 @@ def supplier_price_set(request: HttpRequest, payload: SupplierPriceIn) -> Any:
 def supplier_terms(request: HttpRequest) -> Any:
     """Return every supplier's payment terms and own review period."""
     require_perm(request, "purchasing.view_supplierterms")
-    return list(
-        SupplierTerms.objects.select_related("supplier").order_by("supplier__code")
-    )
+    return list(selectors.supplier_terms_list())
 
 
 @router.put("/purchasing/supplier-terms/{int:supplier_id}", response=SupplierTermsOut)
@@ -84,9 +79,7 @@ def supplier_terms_update(
 ) -> Any:
     """Record a supplier's payment terms and review period (null: the settings')."""
     require_perm(request, "purchasing.change_supplierterms")
-    supplier = Supplier.objects.filter(pk=supplier_id).first()
-    if supplier is None:
-        raise HttpError(404, f"supplier {supplier_id} not found")
+    supplier = get_or_404(Supplier, supplier_id, "supplier")
     with service_errors():
         return services.supplier_terms_update(
             actor=request.user,

@@ -10,8 +10,10 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from shopops.core import clock
+from shopops.core.api_helpers import get_or_404
+from shopops.orders import selectors as order_selectors
 from shopops.orders.models import Order
-from shopops.org.models import Shop
+from shopops.org import selectors as org_selectors
 from shopops.shipping import selectors
 from shopops.shipping.models import (
     CourierDelay,
@@ -25,40 +27,26 @@ router = Router(tags=["shipping"])
 def _shop_id(code: str) -> int | None:
     if not code:
         return None
-    shop = Shop.objects.filter(code=code).first()
+    shop = org_selectors.shop_get(code)
     if shop is None:
         raise HttpError(404, f"shop {code!r} not found")
     return shop.pk
 
 
 def _order(order_id: int) -> Order:
-    order = Order.objects.select_related("shop").filter(pk=order_id).first()
-    if order is None:
-        raise HttpError(404, f"order {order_id} not found")
-    return order
-
-
-def _pick_lists() -> QuerySet[PickList]:
-    return PickList.objects.select_related("shop", "created_by").prefetch_related(
-        "lines", "entries__order"
-    )
+    return get_or_404(order_selectors.order_list(), order_id, "order")
 
 
 def _pick_list(pk: int) -> PickList:
-    found = _pick_lists().filter(pk=pk).first()
-    if found is None:
-        raise HttpError(404, f"pick list {pk} not found")
-    return found
+    return get_or_404(selectors.pick_lists_with_entries(), pk, "pick list")
 
 
 def _shipments() -> QuerySet[Shipment]:
-    return Shipment.objects.select_related("order", "order__shop", "shipped_by")
+    return selectors.shipment_list()
 
 
 def _delays() -> QuerySet[CourierDelay]:
-    return CourierDelay.objects.select_related(
-        "declared_by", "lifted_by"
-    ).prefetch_related("holds__order")
+    return selectors.delays_with_holds()
 
 
 def _pack(order: Order) -> dict[str, Any]:
@@ -71,9 +59,7 @@ def _pack(order: Order) -> dict[str, Any]:
         "province": order.province,
         "courier": order.courier,
         "holds": list(
-            order.holds.filter(released_at__isnull=True).values_list(
-                "reason", flat=True
-            )
+            order_selectors.order_active_holds(order).values_list("reason", flat=True)
         ),
         "qc_passed": selectors.qc_passed(statuses),
         "lines": [

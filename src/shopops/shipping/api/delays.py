@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Status
-from ninja.errors import HttpError
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Id, service_errors
+from shopops.core.api_helpers import Id, get_or_404, service_errors
 from shopops.shipping import services
 from shopops.shipping.api.base import _delays, router
 from shopops.shipping.api.schemas import ApplyOut, DelayIn, DelayOut, LiftIn
@@ -44,9 +43,7 @@ def delay_declare(request: HttpRequest, payload: DelayIn) -> Status:
 def delay_apply(request: HttpRequest, delay_id: Id) -> dict[str, int]:
     """Hold the orders of the delayed courier that arrived since it was declared."""
     require_perm(request, "shipping.add_courierdelay")
-    delay = CourierDelay.objects.filter(pk=delay_id).first()
-    if delay is None:
-        raise HttpError(404, f"delay {delay_id} not found")
+    delay = get_or_404(CourierDelay, delay_id, "delay")
     with service_errors():
         return {"held": services.courier_delay_apply(actor=request.user, delay=delay)}
 
@@ -54,9 +51,7 @@ def delay_apply(request: HttpRequest, delay_id: Id) -> dict[str, int]:
 @router.post("/shipping/delays/{delay_id}/lift", response=DelayOut)
 def delay_lift(request: HttpRequest, delay_id: Id, payload: LiftIn) -> CourierDelay:
     require_perm(request, "shipping.change_courierdelay")
-    delay = CourierDelay.objects.filter(pk=delay_id).first()
-    if delay is None:
-        raise HttpError(404, f"delay {delay_id} not found")
+    delay = get_or_404(CourierDelay, delay_id, "delay")
     with service_errors():
         services.courier_delay_lift(
             actor=request.user, delay=delay, release_holds=payload.release_holds

@@ -11,8 +11,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from shopops.core.api_auth import require_perm
-from shopops.core.api_helpers import Id, Short, service_errors
-from shopops.orders.models import Order
+from shopops.core.api_helpers import Id, Short, get_or_404, service_errors
+from shopops.orders import selectors as order_selectors
 from shopops.shipping import exports, selectors, services
 from shopops.shipping.api.base import (
     _order,
@@ -33,7 +33,7 @@ from shopops.shipping.models import (
 def pack_lookup(request: HttpRequest, order_no: Short, shop: Short = "") -> list[Any]:
     """Return the order(s) with this number, each line's quality check and shipment."""
     require_perm(request, "shipping.add_shipment")
-    qs = Order.objects.select_related("shop").filter(order_no=order_no.strip()[:32])
+    qs = order_selectors.orders_by_no(order_no.strip()[:32])
     shop_id = _shop_id(shop)
     if shop_id is not None:
         qs = qs.filter(shop_id=shop_id)
@@ -52,7 +52,7 @@ def qc_record(request: HttpRequest, order_id: Id, payload: QcIn) -> Status:
     gets the quality hold (evening customer service is told)."""
     require_perm(request, "shipping.add_qualitycheck")
     order = _order(order_id)
-    line = order.lines.filter(pk=payload.line_id).first()
+    line = order_selectors.order_line_get(order, payload.line_id)
     if line is None:
         raise HttpError(404, f"line {payload.line_id} of order {order_id} not found")
     with service_errors():
@@ -82,9 +82,7 @@ def qc_photo(
 ) -> QualityCheck:
     """Attach a photo (JPEG, PNG, GIF, WebP or HEIC, at most 10 MB) to a check."""
     require_perm(request, "shipping.add_qualitycheck")
-    check = QualityCheck.objects.filter(pk=qc_id).first()
-    if check is None:
-        raise HttpError(404, f"quality check {qc_id} not found")
+    check = get_or_404(QualityCheck, qc_id, "quality check")
     with service_errors():
         return services.qc_photo_attach(actor=request.user, check=check, photo=photo)
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from ninja import Router
 from ninja.errors import HttpError
 
+from shopops.catalog import selectors as catalog_selectors
 from shopops.catalog.models import Sku
 from shopops.core.api_helpers import M, get_or_404
 from shopops.stock import selectors
@@ -21,14 +22,11 @@ def _ref(model: type[M], pk: int | None, what: str) -> M | None:
     """Return the referenced row of a request body, or 422 when it does not exist."""
     if pk is None:
         return None
-    obj = model._default_manager.filter(pk=pk).first()
-    if obj is None:
-        raise HttpError(422, f"{what} {pk} not found")
-    return obj
+    return get_or_404(model, pk, what, status=422)
 
 
 def _sku(code: str) -> Sku:
-    sku = Sku.objects.select_related("product").filter(outer_code=code).first()
+    sku = catalog_selectors.sku_get(outer_code=code)
     if sku is None:
         raise HttpError(422, f"SKU {code!r} not found")
     return sku

@@ -70,7 +70,7 @@ def count_line_record(
     """Record the counted quantity and quality of one line."""
     require_perm(request, "stock.change_countsheet")
     line = get_or_404(
-        CountLine.objects.filter(sheet_id=sheet_id), line_id, "count line"
+        selectors.count_line_list(sheet_id=sheet_id), line_id, "count line"
     )
     with service_errors():
         counts.count_line_record(
@@ -90,7 +90,7 @@ def count_line_add(
 ) -> Status:
     """Add a line for goods found that the sheet does not list."""
     require_perm(request, "stock.change_countsheet")
-    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    sheet = get_or_404(CountSheet, sheet_id, "count sheet")
     location = _ref(Location, payload.location_id, "location")
     assert location is not None  # noqa: S101 - the id is required
     with service_errors():
@@ -108,7 +108,7 @@ def count_line_add(
 @router.post("/stock/counts/{sheet_id}/submit", response=CountSheetOut)
 def count_sheet_submit(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
-    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    sheet = get_or_404(CountSheet, sheet_id, "count sheet")
     with service_errors():
         counts.count_sheet_submit(actor=request.user, sheet=sheet)
     return get_or_404(_sheet_qs(), sheet_id, "count sheet")
@@ -117,7 +117,7 @@ def count_sheet_submit(request: HttpRequest, sheet_id: Id) -> CountSheet:
 @router.post("/stock/counts/{sheet_id}/reopen", response=CountSheetOut)
 def count_sheet_reopen(request: HttpRequest, sheet_id: Id) -> CountSheet:
     require_perm(request, "stock.change_countsheet")
-    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    sheet = get_or_404(CountSheet, sheet_id, "count sheet")
     with service_errors():
         counts.count_sheet_reopen(actor=request.user, sheet=sheet)
     return get_or_404(_sheet_qs(), sheet_id, "count sheet")
@@ -127,7 +127,7 @@ def count_sheet_reopen(request: HttpRequest, sheet_id: Id) -> CountSheet:
 def count_sheet_post(request: HttpRequest, sheet_id: Id) -> dict[str, Any]:
     """Post the differences as count corrections; quarantine damaged or expired units."""
     require_perm(request, "stock.change_countsheet")
-    sheet = get_or_404(CountSheet.objects.all(), sheet_id, "count sheet")
+    sheet = get_or_404(CountSheet, sheet_id, "count sheet")
     with service_errors():
         result = counts.count_sheet_post(actor=request.user, sheet=sheet)
     return {

@@ -126,7 +126,7 @@ def stock_receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 def stock_adjust(request: HttpRequest, level_id: Id, payload: AdjustIn) -> Movement:
     """Correct a level's on-hand quantity, with a reason."""
     require_perm(request, "stock.add_movement")
-    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    level = get_or_404(StockLevel, level_id, "stock level")
     with service_errors():
         movement = services.stock_adjust(
             actor=request.user, level=level, delta=payload.delta, reason=payload.reason
@@ -140,7 +140,7 @@ def stock_quarantine(
 ) -> Movement:
     """Set available units aside: they stay on hand but cannot be sold or reserved."""
     require_perm(request, "stock.add_movement")
-    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    level = get_or_404(StockLevel, level_id, "stock level")
     with service_errors():
         movement = services.stock_quarantine(
             actor=request.user,
@@ -158,7 +158,7 @@ def stock_quarantine_resolve(
     """Settle quarantined units: `unquarantine` puts them back on sale, `scrap` writes
     them off."""
     require_perm(request, "stock.add_movement")
-    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
+    level = get_or_404(StockLevel, level_id, "stock level")
     with service_errors():
         movement = services.stock_quarantine_resolve(
             actor=request.user,
@@ -176,8 +176,8 @@ def stock_transfer(
 ) -> dict[str, Movement]:
     """Move available units of a level to another location (same SKU and lot)."""
     require_perm(request, "stock.add_movement")
-    level = get_or_404(StockLevel.objects.all(), level_id, "stock level")
-    location = get_or_404(Location.objects.all(), payload.location_id, "location")
+    level = get_or_404(StockLevel, level_id, "stock level")
+    location = get_or_404(Location, payload.location_id, "location")
     with service_errors():
         moved = services.stock_transfer(
             actor=request.user,
@@ -192,9 +192,7 @@ def stock_transfer(
 @router.get("/stock/warehouses", response=list[WarehouseOut])
 def stock_warehouses(request: HttpRequest) -> list[Warehouse]:
     require_perm(request, "stock.view_warehouse")
-    return list(
-        Warehouse.objects.prefetch_related("locations__warehouse").order_by("code")
-    )
+    return list(selectors.warehouses_with_location_rows())
 
 
 @router.post("/stock/warehouses", response={201: WarehouseOut})

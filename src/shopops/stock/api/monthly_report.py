@@ -37,7 +37,7 @@ def stock_report_detail(request: HttpRequest, report_id: Id) -> StockReport:
 def stock_report_xlsx(request: HttpRequest, report_id: Id) -> HttpResponseBase:
     """The report as an XLSX workbook, one sheet per section."""
     require_perm(request, "stock.view_stockreport")
-    report = get_or_404(StockReport.objects.all(), report_id, "report")
+    report = get_or_404(StockReport, report_id, "report")
     return reports.stock_report_response(report)
 
 
