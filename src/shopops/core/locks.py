@@ -10,9 +10,12 @@ therefore locks them through this module, which owns the order:
    an after-sale request, a courier delay, a purchase order (cut off or received), a
    count sheet being posted;
 2. **orders**, by primary key;
-3. **stock levels**, by primary key;
-4. **holds**, by primary key;
-5. the pick list a shipment closes.
+3. **customers**, by primary key (the daily rollups' buyers: `orders.rollups` locks the
+   orders a change touches, then their customers, in chunks of plain SQL for speed —
+   in this order, by key);
+4. **stock levels**, by primary key;
+5. **holds**, by primary key;
+6. the pick list a shipment closes.
 
 `LOCK_ORDER` names the models by label, so `core` imports no app; callers hand in
 querysets. `lock(*querysets)` sorts the querysets it is given into that order and
@@ -54,6 +57,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "purchasing.PurchaseOrder",
     "stock.CountSheet",
     "orders.Order",
+    "customers.Customer",
     "stock.StockLevel",
     "orders.Hold",
     "shipping.PickList",

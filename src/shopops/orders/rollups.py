@@ -501,6 +501,7 @@ def _buyer_deltas(
         return
     ids = sorted({customer_id for _shop, customer_id in customers})
     if connection.features.has_select_for_update:
+        # After the orders, by key: `core.locks.LOCK_ORDER` (orders → customers).
         for _row in bulk.select_in_chunks(
             f"SELECT id FROM {bulk.table(Customer)} WHERE id IN",  # noqa: S608
             ids,
