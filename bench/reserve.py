@@ -257,10 +257,13 @@ def child(args: argparse.Namespace) -> None:
 # --- the parent: one child per database, then the report --------------------------------
 
 
-def run_child(args: argparse.Namespace, vendor: str, env: dict[str, str]) -> dict:
+def run_child(
+    args: argparse.Namespace, vendor: str, env: dict[str, str], script: str = __file__
+) -> dict:
+    """Run `script --child vendor` with the run's arguments; return its JSON result."""
     command = [
         sys.executable,
-        __file__,
+        script,
         "--child",
         vendor,
         "--skus",
@@ -342,8 +345,8 @@ def run_on_each_database(
     args: argparse.Namespace,
     *,
     prefix: str,
-    run_child: Callable[[argparse.Namespace, str, dict[str, str]], dict],
     report: Callable[[dict], None],
+    script: str = __file__,
 ) -> None:
     """Run the benchmark's child on a temporary SQLite database, then on a temporary
     PostgreSQL database beside the one DATABASE_URL names (when it names one), and
@@ -352,11 +355,13 @@ def run_on_each_database(
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         env = {**os.environ, "SHOPOPS_VAR_DIR": tmp}
         env.pop("DATABASE_URL", None)
-        report(run_child(args, "sqlite", env))
+        report(run_child(args, "sqlite", env, script))
         if database_url.startswith(("postgres://", "postgresql://")):
             url, drop = postgres_database(database_url)
             try:
-                report(run_child(args, "postgresql", {**env, "DATABASE_URL": url}))
+                report(
+                    run_child(args, "postgresql", {**env, "DATABASE_URL": url}, script)
+                )
             finally:
                 drop()
         else:
@@ -368,9 +373,7 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    run_on_each_database(
-        args, prefix="shopops-bench-reserve-", run_child=run_child, report=report
-    )
+    run_on_each_database(args, prefix="shopops-bench-reserve-", report=report)
 
 
 if __name__ == "__main__":

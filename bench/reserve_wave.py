@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import time
 
 from reserve import (
@@ -89,28 +87,6 @@ def child(args: argparse.Namespace) -> None:
     )
 
 
-def run_child(args: argparse.Namespace, vendor: str, env: dict[str, str]) -> dict:
-    command = [
-        sys.executable,
-        __file__,
-        "--child",
-        vendor,
-        "--skus",
-        str(args.skus),
-        "--orders",
-        str(args.orders),
-        "--seed",
-        str(args.seed),
-    ]
-    done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        command, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{vendor} run failed")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def report(result: dict) -> None:
     n, one, wave = result["orders"], result["one"], result["wave"]
     ratio = one["seconds"] / wave["seconds"]
@@ -137,7 +113,7 @@ def main() -> None:
         child(args)
         return
     run_on_each_database(
-        args, prefix="shopops-bench-wave-", run_child=run_child, report=report
+        args, prefix="shopops-bench-wave-", report=report, script=__file__
     )
 
 
