@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shopops.orders.management.options import date_option, shop_option
 from shopops.orders.rollups import rollups_check, rollups_rebuild
 from shopops.orders.summary import FIRST_DAY, LAST_DAY
-from shopops.org.models import Shop
 
 # Differences printed before the rest are only counted.
 SHOWN = 200
@@ -19,12 +19,7 @@ SHOWN = 200
 def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"{option} {value!r} is not a date; write it as YYYY-MM-DD"
-        ) from None
+    day = date_option(value, option)
     if not FIRST_DAY <= day <= LAST_DAY:
         raise CommandError(
             f"{option} {value} is not between {FIRST_DAY} and {LAST_DAY}"
@@ -64,13 +59,7 @@ class Command(BaseCommand):
             raise CommandError(f"--from {date_from} is after --to {date_to}")
         shop_id = None
         if options["shop"] is not None:
-            shop = Shop.objects.filter(code=options["shop"]).first()
-            if shop is None:
-                known = ", ".join(Shop.objects.values_list("code", flat=True)) or "none"
-                raise CommandError(
-                    f"no shop with code {options['shop']!r} (shops: {known})"
-                )
-            shop_id = shop.pk
+            shop_id = shop_option(options["shop"]).pk
         started = time.monotonic()
         if options["action"] == "rebuild":
             counts = rollups_rebuild(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shopops.orders.management.options import date_option, shop_option
 from shopops.orders.summary import SalesFigures, sales_summary
-from shopops.org.models import Shop
 
 COLUMNS = [
     ("orders", "orders", 8),
@@ -20,15 +19,6 @@ COLUMNS = [
     ("refunded_amount", "refunded", 12),
     ("average_order_value", "avg order", 10),
 ]
-
-
-def _date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"{option} {value!r} is not a date; write it as YYYY-MM-DD"
-        ) from None
 
 
 class Command(BaseCommand):
@@ -52,12 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = options["shop"]
-        date_from = _date(options["date_from"], "--from")
-        date_to = _date(options["date_to"], "--to")
-        shop = Shop.objects.filter(code=code).first()
-        if shop is None:
-            known = ", ".join(Shop.objects.values_list("code", flat=True)) or "none"
-            raise CommandError(f"no shop with code {code!r} (shops: {known})")
+        date_from = date_option(options["date_from"], "--from")
+        date_to = date_option(options["date_to"], "--to")
+        shop = shop_option(code)
         try:
             summary = sales_summary(
                 shop_id=shop.pk, date_from=date_from, date_to=date_to
