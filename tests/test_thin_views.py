@@ -100,3 +100,18 @@ def test_api_token_touch_stamps_last_used_alone(
     assert stored.last_used_at is not None
     assert stored.last_used_at >= before
     assert (stored.name, stored.key_hash) == ("x", token.key_hash)
+
+
+@pytest.mark.django_db
+def test_a_token_used_again_within_a_minute_is_not_stamped_again(
+    make_staff, django_assert_num_queries
+) -> None:
+    user = make_staff(Role.LOGISTICS).user
+    token, _secret = org_services.api_token_create(actor=None, user=user, name="x")
+    org_services.api_token_touch(token=token)
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+
+    with django_assert_num_queries(0):
+        org_services.api_token_touch(token=token)
+
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first

@@ -186,9 +186,19 @@ def api_token_create(*, actor: Actor, user: Any, name: str) -> tuple[ApiToken, s
     return token, secret
 
 
+# How stale the stamp may be: a script's burst of requests writes it once a minute,
+# not once a request (on SQLite every write takes the database's write lock).
+TOKEN_TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
 def api_token_touch(*, token: ApiToken) -> None:
-    """Stamp the time `token` was last used (each authenticated API request).
+    """Stamp the time `token` was last used (an authenticated API request), unless it
+    was stamped less than `TOKEN_TOUCH_EVERY` ago.
 
     A bookkeeping stamp, not a change anyone decides: no audit row, and one UPDATE of
     that column alone, so a request that only reads writes nothing else."""
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_EVERY:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
